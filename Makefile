@@ -1,0 +1,32 @@
+# SpacePanda MLS: `make demo` runs the main job, `make test` the whole test suite.
+# Both install the Debian packages they need when missing, then build.
+
+SWIFT ?= swift
+VECTORS ?= $(or $(MLS_TEST_VECTORS),../shared/test-vectors)
+HPKE_VECTORS ?= $(or $(MLS_HPKE_VECTORS),../shared/hpke-vectors/test-vectors.json)
+DEB_PACKAGES := libssl-dev libsodium-dev libargon2-dev pkg-config
+
+.PHONY: deps build demo test conformance lint format
+
+deps:
+	@./scripts/install-deps.sh $(DEB_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+# Until the demo exists, the main job is the conformance runner over the official vectors.
+demo: deps
+	$(SWIFT) build -c release --product spacepanda
+	.build/release/spacepanda conformance $(VECTORS) $(HPKE_VECTORS)
+
+conformance: demo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+lint:
+	$(SWIFT) format lint --strict -r Package.swift Sources Tests
+
+format:
+	$(SWIFT) format format -i -r Package.swift Sources Tests

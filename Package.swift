@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+// SpacePanda MLS: a native Swift implementation of RFC 9420 (Messaging Layer Security).
+import PackageDescription
+
+let package = Package(
+  name: "SpacePandaMLS",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "MLSCodec", targets: ["MLSCodec"]),
+    .library(name: "MLSCrypto", targets: ["MLSCrypto"]),
+    .library(name: "MLS", targets: ["MLS"]),
+    .executable(name: "spacepanda", targets: ["spacepanda"]),
+  ],
+  targets: [
+    // C libraries from the system (Debian: libssl-dev, libsodium-dev, libargon2-dev).
+    .systemLibrary(
+      name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+    .systemLibrary(
+      name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+      providers: [.apt(["libsodium-dev"]), .brew(["libsodium"])]),
+    .systemLibrary(
+      name: "CArgon2", path: "Sources/CArgon2", pkgConfig: "libargon2",
+      providers: [.apt(["libargon2-dev"]), .brew(["argon2"])]),
+
+    // TLS presentation language (RFC 9420 §2.1): no dependencies.
+    .target(name: "MLSCodec"),
+    // Cipher suites, HPKE, signatures, KDFs over OpenSSL 3 and libsodium.
+    .target(name: "MLSCrypto", dependencies: ["COpenSSL", "CSodium", "MLSCodec"]),
+    // The protocol: tree, key schedule, secret tree, messages, framing, group.
+    .target(name: "MLS", dependencies: ["MLSCrypto", "MLSCodec"]),
+    // Runners for the official RFC 9420 and RFC 9180 test vectors.
+    .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
+    .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
+
+    .testTarget(name: "MLSCodecTests", dependencies: ["MLSCodec"]),
+    .testTarget(name: "MLSCryptoTests", dependencies: ["MLSCrypto", "MLSCodec"]),
+    .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

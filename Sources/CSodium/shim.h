@@ -1,0 +1,4 @@
+#ifndef SPACEPANDA_CSODIUM_SHIM_H
+#define SPACEPANDA_CSODIUM_SHIM_H
+#include <sodium.h>
+#endif

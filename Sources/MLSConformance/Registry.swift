@@ -1,0 +1,4 @@
+/// The vector files this build runs, by file name. Each entry's runner lives in `Vectors/`.
+extension Conformance {
+  static let registry: [String: Runner] = [:]
+}
