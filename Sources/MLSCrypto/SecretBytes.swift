@@ -1,0 +1,74 @@
+internal import COpenSSL
+
+/// Bytes that must not outlive their use: keys, epoch secrets, path secrets.
+///
+/// The storage is a heap buffer owned by one object and overwritten with `OPENSSL_cleanse` when the
+/// last copy of the value goes away. Equality is constant-time. The bytes never appear in
+/// `description`, so they cannot leak into logs or error messages.
+public struct SecretBytes: Sendable, CustomStringConvertible {
+  private let storage: Storage
+
+  /// Copies `bytes` into wiped storage. The caller's array is not wiped.
+  public init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    storage = Storage(count: bytes.count)
+    _ = UnsafeMutableRawBufferPointer(storage.buffer).copyBytes(from: bytes)
+  }
+
+  /// `count` zero bytes.
+  public init(zeros count: Int) {
+    storage = Storage(count: count)
+  }
+
+  /// Fills `count` bytes through `body`, so C functions can write secrets straight into wiped
+  /// storage without an intermediate array.
+  public init(
+    count: Int, initializingWith body: (UnsafeMutableRawBufferPointer) throws -> Void
+  ) rethrows {
+    storage = Storage(count: count)
+    try body(UnsafeMutableRawBufferPointer(storage.buffer))
+  }
+
+  public var count: Int { storage.buffer.count }
+  public var isEmpty: Bool { storage.buffer.isEmpty }
+
+  /// Calls `body` with the secret bytes; the pointer must not escape.
+  public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try body(UnsafeRawBufferPointer(storage.buffer))
+  }
+
+  /// A copy of the bytes as an array, for encoding onto the wire or comparing with a test vector.
+  /// The copy is not wiped: keep its lifetime short.
+  public func revealed() -> [UInt8] {
+    Array(UnsafeRawBufferPointer(storage.buffer))
+  }
+
+  public var description: String { "SecretBytes(\(count) bytes)" }
+
+  private final class Storage: @unchecked Sendable {
+    // Immutable after initialisation; only deinit writes (to wipe).
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+
+    init(count: Int) {
+      buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 0))
+      buffer.initialize(repeating: 0)
+    }
+
+    deinit {
+      if let base = buffer.baseAddress, buffer.count > 0 {
+        OPENSSL_cleanse(base, buffer.count)
+      }
+      buffer.deallocate()
+    }
+  }
+}
+
+extension SecretBytes: Equatable {
+  /// Constant-time in the contents; lengths are public.
+  public static func == (lhs: SecretBytes, rhs: SecretBytes) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    if lhs.isEmpty { return true }
+    return lhs.withUnsafeBytes { a in
+      rhs.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, a.count) == 0 }
+    }
+  }
+}
