@@ -11,7 +11,7 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
   /// Copies `bytes` into wiped storage. The caller's array is not wiped.
   public init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
     storage = Storage(count: bytes.count)
-    _ = UnsafeMutableRawBufferPointer(storage.buffer).copyBytes(from: bytes)
+    UnsafeMutableRawBufferPointer(storage.buffer).copyBytes(from: bytes)
   }
 
   /// `count` zero bytes.
