@@ -1,4 +1,6 @@
 /// The vector files this build runs, by file name. Each entry's runner lives in `Vectors/`.
 extension Conformance {
-  static let registry: [String: Runner] = [:]
+  static let registry: [String: Runner] = [
+    "tree-math.json": TreeMathVectors.run
+  ]
 }
