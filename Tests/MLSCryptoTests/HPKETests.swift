@@ -85,6 +85,37 @@ struct HPKEKeyTests {
     #expect(error == .invalidPrivateKey("private key must be \(kem.privateKeyLength) bytes"))
   }
 
+  /// RFC 9180 §7.1.3: after candidates 0...255 are all rejected, DeriveKeyPair fails.
+  @Test func candidateLoopStopsAfter256Tries() {
+    let dhkem = DHKEM(.dhkemP256)
+    var tries = 0
+    let error = thrownError {
+      _ = try dhkem.candidateScalar(dkpPRK: SecretBytes(zeros: 32), bitmask: 0xFF) { _ in
+        tries += 1
+        return false
+      }
+    }
+    #expect(error == .deriveKeyPairFailed)
+    #expect(tries == 256)
+  }
+
+  /// P-521's mask keeps only the low bit of the first byte, so a candidate fits in 521 bits.
+  @Test func candidateBitmaskApplied() throws {
+    let dhkem = DHKEM(.dhkemP521)
+    let prk = SecretBytes([UInt8](repeating: 0x5A, count: 64))
+    var firstBytes: [UInt8] = []
+    let accepted = try dhkem.candidateScalar(dkpPRK: prk, bitmask: 0x01) { candidate in
+      firstBytes.append(candidate.revealed()[0])
+      return firstBytes.count == 3
+    }
+    #expect(firstBytes.allSatisfy { $0 <= 1 })
+    #expect(accepted.count == 66)
+    #expect(accepted.revealed()[0] == firstBytes[2])
+    // A different counter gives a different candidate.
+    let first = try dhkem.candidateScalar(dkpPRK: prk, bitmask: 0x01) { _ in true }
+    #expect(first != accepted)
+  }
+
   @Test(arguments: [KEMAlgorithm.dhkemP256, .dhkemP384, .dhkemP521])
   func outOfRangeScalarRejected(kem: KEMAlgorithm) {
     let zero = SecretBytes(zeros: kem.privateKeyLength)

@@ -70,13 +70,6 @@ struct DHGroup: Sendable {
     return DHKeyPair(privateKey: key, publicKey: publicKey)
   }
 
-  /// Whether `candidate` is a valid private key: always for X25519/X448 (any bytes are clamped),
-  /// and for NIST curves when the big-endian integer is in [1, order-1]. RFC 9180 §7.1.3.
-  func isValidPrivateScalar(_ candidate: SecretBytes) throws(CryptoError) -> Bool {
-    guard let curve else { return candidate.count == kem.privateKeyLength }
-    return try curve.isValidScalar(candidate)
-  }
-
   // MARK: Public keys
 
   /// Imports and validates a serialized public key (DeserializePublicKey, RFC 9180 §7.1.1):

@@ -41,16 +41,27 @@ struct DHKEM: Sendable {
         prk: dkpPRK, label: "sk", info: [], length: kem.privateKeyLength)
       return KeyPair(privateKey: privateKey, imported: try group.importPrivateKey(privateKey))
     }
+    let privateKey = try candidateScalar(dkpPRK: dkpPRK, bitmask: curve.bitmask) {
+      (candidate) throws(CryptoError) -> Bool in try curve.isValidScalar(candidate)
+    }
+    return KeyPair(privateKey: privateKey, imported: try group.importPrivateKey(privateKey))
+  }
+
+  /// The NIST-curve rejection sampling of RFC 9180 §7.1.3: candidate number `counter` is
+  /// LabeledExpand(dkp_prk, "candidate", I2OSP(counter, 1), Nsk) with its first byte masked;
+  /// the first one `isValid` accepts is the key. `isValid` is a parameter so tests can reach the
+  /// 256-try bound, which real curves practically never hit.
+  func candidateScalar(
+    dkpPRK: SecretBytes, bitmask: UInt8, isValid: (SecretBytes) throws(CryptoError) -> Bool
+  ) throws(CryptoError) -> SecretBytes {
     for counter in 0...255 {
       let candidate = try kdf.expand(
         prk: dkpPRK, label: "candidate", info: [UInt8(counter)], length: kem.privateKeyLength)
       let masked = SecretBytes(count: candidate.count) { out in
         candidate.withUnsafeBytes { raw in out.copyMemory(from: raw) }
-        out[0] &= curve.bitmask
+        out[0] &= bitmask
       }
-      if try curve.isValidScalar(masked) {
-        return KeyPair(privateKey: masked, imported: try group.importPrivateKey(masked))
-      }
+      if try isValid(masked) { return masked }
     }
     throw .deriveKeyPairFailed
   }
