@@ -3,5 +3,6 @@ extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
     "test-vectors.json": HPKEVectors.run,
+    "crypto-basics.json": CryptoBasicsVectors.run,
   ]
 }
