@@ -1,6 +1,9 @@
 /// The vector files this build runs, by file name. Each entry's runner lives in `Vectors/`.
 extension Conformance {
   static let registry: [String: Runner] = [
-    "tree-math.json": TreeMathVectors.run
+    "tree-math.json": TreeMathVectors.run,
+    "secret-tree.json": SecretTreeVectors.run,
+    "psk_secret.json": PSKSecretVectors.run,
+    "transcript-hashes.json": TranscriptHashesVectors.run,
   ]
 }
