@@ -2,6 +2,7 @@
 extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
+    "test-vectors.json": HPKEVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
     "psk_secret.json": PSKSecretVectors.run,
     "transcript-hashes.json": TranscriptHashesVectors.run,
