@@ -4,6 +4,7 @@ extension Conformance {
     "tree-math.json": TreeMathVectors.run,
     "test-vectors.json": HPKEVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
+    "key-schedule.json": KeyScheduleVectors.run,
     "psk_secret.json": PSKSecretVectors.run,
     "transcript-hashes.json": TranscriptHashesVectors.run,
   ]

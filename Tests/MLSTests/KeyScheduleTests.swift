@@ -148,4 +148,14 @@ struct KeyScheduleTests {
     let b = try direct.key(for: LeafIndex(1), kind: .application, generation: 0)
     #expect(a.key == b.key)
   }
+
+  @Test func externalKeyPairComesFromTheExternalSecret() throws {
+    let secrets = try schedule.epochSecrets(epochSecret: secret(7))
+    let pair = try secrets.externalKeyPair()
+    #expect(pair.publicKey == (try provider.deriveKeyPair(ikm: secrets.externalSecret).publicKey))
+    #expect(pair.publicKey == (try provider.kemPublicKey(for: pair.privateKey)))
+    #expect(try secrets.externalPublicKey() == pair.publicKey)
+    let other = try schedule.epochSecrets(epochSecret: secret(8))
+    #expect(try other.externalPublicKey() != pair.publicKey)
+  }
 }
