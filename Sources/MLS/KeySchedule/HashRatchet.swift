@@ -78,9 +78,6 @@ public struct HashRatchet: Sendable {
     self.nextGeneration = 0
   }
 
-  /// The generations of skipped keys still held, oldest first.
-  public var retainedGenerations: [UInt32] { skipped.keys.sorted() }
-
   /// The key for the next generation, for sending: each call returns a new generation.
   public mutating func next() throws(SecretTreeError) -> RatchetKey {
     try advance()
