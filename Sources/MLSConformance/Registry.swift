@@ -4,5 +4,11 @@ extension Conformance {
     "tree-math.json": TreeMathVectors.run,
     "test-vectors.json": HPKEVectors.run,
     "crypto-basics.json": CryptoBasicsVectors.run,
+    "secret-tree.json": SecretTreeVectors.run,
+    "key-schedule.json": KeyScheduleVectors.run,
+    "psk_secret.json": PSKSecretVectors.run,
+    "transcript-hashes.json": TranscriptHashesVectors.run,
+    "deserialization.json": DeserializationVectors.run,
+    "messages.json": MessagesVectors.run,
   ]
 }
