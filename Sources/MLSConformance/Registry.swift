@@ -3,5 +3,9 @@ extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
     "deserialization.json": DeserializationVectors.run,
+    "test-vectors.json": HPKEVectors.run,
+    "secret-tree.json": SecretTreeVectors.run,
+    "psk_secret.json": PSKSecretVectors.run,
+    "transcript-hashes.json": TranscriptHashesVectors.run,
   ]
 }
