@@ -3,6 +3,7 @@ extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
     "deserialization.json": DeserializationVectors.run,
+    "messages.json": MessagesVectors.run,
     "test-vectors.json": HPKEVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
     "psk_secret.json": PSKSecretVectors.run,
