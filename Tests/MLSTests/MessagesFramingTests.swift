@@ -328,3 +328,32 @@ struct MessagesProposalTests {
     #expect(try GroupInfoTBS(tlsSerialized: tbs) == info.toBeSigned)
   }
 }
+
+@Suite("Messages: truncated input never traps (RFC 9420 §2.1)")
+struct MessagesTruncationTests {
+  /// Every proper prefix of a valid message fails with a decoding error rather than trapping or
+  /// decoding to something else.
+  @Test func everyPrefixOfAMessageIsRejected() throws {
+    let path = UpdatePath(
+      leafNode: sampleLeafNode(source: .commit(parentHash: [0x33])),
+      nodes: [
+        UpdatePathNode(
+          encryptionKey: [0x0E],
+          encryptedPathSecret: [HPKECiphertext(kemOutput: [0x01], ciphertext: [0x02])])
+      ])
+    let commit = Commit(proposals: [.proposal(.remove(Remove(removed: LeafIndex(1))))], path: path)
+    let message = MLSMessage(
+      body: .publicMessage(
+        PublicMessage(
+          content: sampleContent(sender: .member(LeafIndex(0)), content: .commit(commit)),
+          auth: FramedContentAuthData(signature: [0x55], confirmationTag: [0x66]),
+          membershipTag: [0x77])))
+    let bytes = try message.tlsSerialized()
+    #expect(try MLSMessage(tlsSerialized: bytes) == message)
+    for length in 0..<bytes.count {
+      #expect(throws: TLSDecodingError.self) {
+        try MLSMessage(tlsSerialized: Array(bytes.prefix(length)))
+      }
+    }
+  }
+}
