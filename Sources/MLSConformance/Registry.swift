@@ -2,6 +2,8 @@
 extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
+    "deserialization.json": DeserializationVectors.run,
+    "messages.json": MessagesVectors.run,
     "test-vectors.json": HPKEVectors.run,
     "crypto-basics.json": CryptoBasicsVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
