@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "MLSCodec", targets: ["MLSCodec"]),
     .library(name: "MLSCrypto", targets: ["MLSCrypto"]),
     .library(name: "MLS", targets: ["MLS"]),
+    .library(name: "SpacePanda", targets: ["SpacePanda"]),
     .executable(name: "spacepanda", targets: ["spacepanda"]),
   ],
   targets: [
@@ -29,6 +30,8 @@ let package = Package(
     .target(name: "MLSCrypto", dependencies: ["COpenSSL", "CSodium", "MLSCodec"]),
     // The protocol: tree, key schedule, secret tree, messages, framing, group.
     .target(name: "MLS", dependencies: ["MLSCrypto", "MLSCodec"]),
+    // The application layer: MLSHandle, configuration, replay cache, encrypted store, events.
+    .target(name: "SpacePanda", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CArgon2"]),
     // Runners for the official RFC 9420 and RFC 9180 test vectors.
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
     .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
@@ -36,6 +39,7 @@ let package = Package(
     .testTarget(name: "MLSCodecTests", dependencies: ["MLSCodec"]),
     .testTarget(name: "MLSCryptoTests", dependencies: ["MLSCrypto", "MLSCodec"]),
     .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
+    .testTarget(name: "SpacePandaTests", dependencies: ["SpacePanda", "MLS", "MLSCrypto"]),
     .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
   ],
   swiftLanguageModes: [.v6]
