@@ -67,7 +67,8 @@ struct AtomicFileWriter: Sendable {
     return directory.isEmpty ? "/" : directory
   }
 
-  /// `<dir>/.<name>.<random>.tmp`: hidden, unique, next to the target.
+  /// `<dir>/.spmls-<random>.tmp`: hidden, unique, next to the target, and short whatever the
+  /// target's name length.
   private func temporaryPath(for path: String) throws(MLSError) -> String {
     let suffix: [UInt8]
     do throws(CryptoError) {
@@ -75,7 +76,6 @@ struct AtomicFileWriter: Sendable {
     } catch {
       throw MLSError(error)
     }
-    let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
-    return Self.directory(of: path) + "/." + name + "." + Hex.encode(suffix) + ".tmp"
+    return Self.directory(of: path) + "/.spmls-" + Hex.encode(suffix) + ".tmp"
   }
 }
