@@ -101,7 +101,7 @@ struct EventTests {
 
   @Test func customThreshold() {
     var config = MLSConfig()
-    config.removalAlert = RemovalAlertThreshold(removals: 1, window: .seconds(10))
+    config.removalAlert = AlertThreshold(count: 1, window: .seconds(10))
     var monitor = ActivityMonitor(config: config, clock: ManualClock(Self.start))
     #expect(
       monitor.observe(Self.removal(at: Self.start))?.kind
@@ -116,6 +116,31 @@ struct EventTests {
           monitor.observe(MLSEvent(kind, time: Self.start, epoch: 1, groupID: Self.group)) == nil)
       }
     }
+  }
+
+  @Test func replayBurstRaisesAnAlert() {
+    var monitor = Self.monitor(ManualClock(Self.start))
+    func replay(_ offset: Int64) -> MLSEvent {
+      MLSEvent(
+        .replayDetected, time: Self.start + .seconds(offset), epoch: 2, groupID: Self.group,
+        member: Self.bob)
+    }
+    for offset in 0..<9 { #expect(monitor.observe(replay(Int64(offset) * 60)) == nil) }
+    #expect(
+      monitor.observe(replay(599))
+        == MLSEvent(
+          .unusualActivity(reason: "10 replays within 600 seconds"),
+          time: Self.start + .seconds(599), epoch: 2, groupID: Self.group, member: Self.bob))
+    // Spread out, replays never reach the threshold.
+    for offset in 1...30 { #expect(monitor.observe(replay(599 + Int64(offset) * 67)) == nil) }
+  }
+
+  @Test func clockSteppingBackDoesNotInflateBursts() {
+    var monitor = Self.monitor(ManualClock(Self.start))
+    #expect(monitor.observe(Self.removal(at: Self.start + .seconds(5000))) == nil)
+    #expect(monitor.observe(Self.removal(at: Self.start + .seconds(10))) == nil)
+    #expect(monitor.observe(Self.removal(at: Self.start + .seconds(20))) == nil)
+    #expect(monitor.observe(Self.removal(at: Self.start + .seconds(30))) != nil)
   }
 
   @Test func keyRotationDueAfterTheInterval() {

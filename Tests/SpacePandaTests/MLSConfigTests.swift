@@ -18,7 +18,8 @@ struct MLSConfigTests {
     #expect(HandshakeFraming.publicMessage.wireFormat == .publicMessage)
     #expect(config.keyPackageLifetime == .seconds(7_257_600))
     #expect(config.keyRotationInterval == .seconds(604_800))
-    #expect(config.removalAlert == RemovalAlertThreshold(removals: 3, window: .seconds(3600)))
+    #expect(config.removalAlert == AlertThreshold(count: 3, window: .seconds(3600)))
+    #expect(config.replayAlert == AlertThreshold(count: 10, window: .seconds(600)))
     #expect(config.passphrasePolicy.minimumLength == 12)
     try config.validate()
   }
@@ -72,8 +73,10 @@ struct MLSConfigTests {
     add("keyRotationInterval must not exceed keyPackageLifetime") {
       $0.keyRotationInterval = .seconds(13 * 7 * 86_400)
     }
-    add("removalAlert.removals must be at least 1") { $0.removalAlert.removals = 0 }
+    add("removalAlert.count must be at least 1") { $0.removalAlert.count = 0 }
     add("removalAlert.window must be positive") { $0.removalAlert.window = .zero }
+    add("replayAlert.count must be at least 1") { $0.replayAlert.count = -1 }
+    add("replayAlert.window must be positive") { $0.replayAlert.window = .seconds(-5) }
     add("maximumMessageSize must be 1024...1073741823") { $0.maximumMessageSize = 1023 }
     add("maximumMessageSize must be 1024...1073741823") { $0.maximumMessageSize = 1 << 30 }
     add("paddingBlockSize must be below maximumMessageSize") {

@@ -37,8 +37,10 @@ extension MLSConfig {
     try check(
       keyRotationInterval <= keyPackageLifetime,
       "keyRotationInterval must not exceed keyPackageLifetime")
-    try check(removalAlert.removals >= 1, "removalAlert.removals must be at least 1")
+    try check(removalAlert.count >= 1, "removalAlert.count must be at least 1")
     try check(removalAlert.window > .zero, "removalAlert.window must be positive")
+    try check(replayAlert.count >= 1, "replayAlert.count must be at least 1")
+    try check(replayAlert.window > .zero, "replayAlert.window must be positive")
     try check(
       (Limits.minimumMessageSize...Limits.maximumMessageSize).contains(maximumMessageSize),
       "maximumMessageSize must be \(Limits.minimumMessageSize)...\(Limits.maximumMessageSize)")

@@ -23,7 +23,9 @@ public struct MLSConfig: Sendable, Hashable {
   /// How often this client should send an Update; the product suggests weekly.
   public var keyRotationInterval: Duration
   /// When removals count as unusual activity.
-  public var removalAlert: RemovalAlertThreshold
+  public var removalAlert: AlertThreshold
+  /// When refused replays count as unusual activity.
+  public var replayAlert: AlertThreshold
   /// The largest serialized message accepted or produced, so a peer cannot make us parse and
   /// buffer arbitrarily large input.
   public var maximumMessageSize: Int
@@ -39,7 +41,8 @@ public struct MLSConfig: Sendable, Hashable {
     handshakeFraming: HandshakeFraming = .privateMessage,
     keyPackageLifetime: Duration = .seconds(12 * 7 * 86_400),
     keyRotationInterval: Duration = .seconds(7 * 86_400),
-    removalAlert: RemovalAlertThreshold = RemovalAlertThreshold(),
+    removalAlert: AlertThreshold = .removals,
+    replayAlert: AlertThreshold = .replays,
     maximumMessageSize: Int = 1 << 20,
     passphrasePolicy: PassphrasePolicy = PassphrasePolicy()
   ) {
@@ -52,6 +55,7 @@ public struct MLSConfig: Sendable, Hashable {
     self.keyPackageLifetime = keyPackageLifetime
     self.keyRotationInterval = keyRotationInterval
     self.removalAlert = removalAlert
+    self.replayAlert = replayAlert
     self.maximumMessageSize = maximumMessageSize
     self.passphrasePolicy = passphrasePolicy
   }

@@ -1,34 +1,36 @@
 /// Watches a group's events for the patterns the product wants alerts on: many removals in a
-/// short time (a compromised admin, or an attacker pruning the group) and a key update overdue
-/// (post-compromise security, RFC 9420 §16.6, only helps if members do update).
+/// short time (a compromised admin, or an attacker pruning the group), many replays (someone
+/// re-injecting traffic), and a key update overdue (post-compromise security, RFC 9420 §16.6,
+/// only helps if members do update).
 public struct ActivityMonitor: Sendable {
-  public var removalAlert: RemovalAlertThreshold
-  public var keyRotationInterval: Duration
+  public let keyRotationInterval: Duration
   public let clock: any MLSClock
-  /// When this client last updated its keys (or created/joined the group).
+  /// When this client last updated its keys (or created the group).
   public private(set) var lastSelfUpdate: MLSTimestamp
-  /// Times of recent removals, oldest first; never longer than `removalAlert.removals`.
-  private var recentRemovals: [MLSTimestamp] = []
+  private var removals: BurstDetector
+  private var replays: BurstDetector
   private var rotationReported = false
 
   public init(
     config: MLSConfig, clock: any MLSClock = SystemClock(), lastSelfUpdate: MLSTimestamp? = nil
   ) {
-    self.removalAlert = config.removalAlert
     self.keyRotationInterval = config.keyRotationInterval
     self.clock = clock
     self.lastSelfUpdate = lastSelfUpdate ?? clock.now()
+    self.removals = BurstDetector(threshold: config.removalAlert)
+    self.replays = BurstDetector(threshold: config.replayAlert)
   }
 
-  /// Updates the monitor with `event` and returns any alert it triggers.
-  ///
-  /// Removals are counted within `removalAlert.window` of the newest one; reaching
-  /// `removalAlert.removals` raises one `unusualActivity` and starts counting afresh, so a
-  /// burst produces one alert, not one per removal.
+  /// Updates the monitor with `event` and returns the `unusualActivity` alert it triggers, if
+  /// any. Bursts are timed by the events' own times.
   public mutating func observe(_ event: MLSEvent) -> MLSEvent? {
     switch event.kind {
     case .memberRemoved(let remover):
-      return noteRemoval(event, remover: remover)
+      guard removals.note(at: event.time) else { return nil }
+      return alert(event, "removals", removals.threshold, member: remover)
+    case .replayDetected:
+      guard replays.note(at: event.time) else { return nil }
+      return alert(event, "replays", replays.threshold, member: event.member)
     case .selfUpdated, .groupCreated:
       lastSelfUpdate = event.time
       rotationReported = false
@@ -38,16 +40,13 @@ public struct ActivityMonitor: Sendable {
     }
   }
 
-  private mutating func noteRemoval(_ event: MLSEvent, remover: MemberReference?) -> MLSEvent? {
-    let cutoff = event.time - removalAlert.window
-    recentRemovals.removeAll { $0 <= cutoff || $0 > event.time }
-    recentRemovals.append(event.time)
-    guard recentRemovals.count >= removalAlert.removals else { return nil }
-    recentRemovals.removeAll()
-    let seconds = removalAlert.window.components.seconds
+  private func alert(
+    _ event: MLSEvent, _ what: String, _ threshold: AlertThreshold, member: MemberReference?
+  ) -> MLSEvent {
+    let seconds = threshold.window.components.seconds
     return MLSEvent(
-      .unusualActivity(reason: "\(removalAlert.removals) removals within \(seconds) seconds"),
-      time: event.time, epoch: event.epoch, groupID: event.groupID, member: remover)
+      .unusualActivity(reason: "\(threshold.count) \(what) within \(seconds) seconds"),
+      time: event.time, epoch: event.epoch, groupID: event.groupID, member: member)
   }
 
   /// A `keyRotationDue` event when the last self-update is at least `keyRotationInterval` old,
