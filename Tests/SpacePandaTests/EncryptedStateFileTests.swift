@@ -121,7 +121,12 @@ struct EncryptedStateFileTests {
     for index in file.indices {
       var damaged = file
       damaged[index] ^= 0x01
-      let expected = index < 5 ? "not a SpacePanda state file" : "checksum mismatch"
+      let expected =
+        switch index {
+        case 0..<5: "not a SpacePanda state file"
+        case 5: "unsupported state file version 0"
+        default: "checksum mismatch"
+        }
       #expect(
         corruptionReason { _ = try Self.sealer.open(damaged, passphrase: Self.passphrase) }
           == expected, "byte \(index)")
@@ -171,7 +176,6 @@ struct EncryptedStateFileTests {
   @Test func headerFieldsAreCheckedBeforeKeyDerivation() throws {
     let file = try Self.sealed()
     let cases: [(Int, [UInt8], String)] = [
-      (5, [2], "unsupported state file version 2"),
       (6, [9], "unknown key derivation function 9"),
       (7, [0, 0x20, 0, 0], "argon2 memory 2097152 KiB outside 32...1048576"),
       (7, [0, 0, 0, 16], "argon2 memory 16 KiB outside 32...1048576"),
@@ -184,6 +188,17 @@ struct EncryptedStateFileTests {
       #expect(throws: MLSError.corruptedState(reason)) {
         try Self.sealer.open(Self.rechecksummed(altered), passphrase: Self.passphrase)
       }
+    }
+  }
+
+  @Test func unknownVersionIsReportedBeforeTheChecksum() throws {
+    var file = try Self.sealed()
+    file[5] = 2
+    #expect(throws: MLSError.corruptedState("unsupported state file version 2")) {
+      try Self.sealer.open(file, passphrase: Self.passphrase)
+    }
+    #expect(throws: MLSError.corruptedState("unsupported state file version 2")) {
+      try Self.sealer.open(Array(file.prefix(6)), passphrase: Self.passphrase)
     }
   }
 

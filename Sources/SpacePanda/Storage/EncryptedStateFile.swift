@@ -20,6 +20,13 @@ import MLSCrypto
 /// header MAC fails only when the key differs, i.e. the passphrase is wrong. If the MAC holds
 /// and the GCM tag still fails, someone altered the ciphertext and recomputed the checksum:
 /// `corruptedState`. Confidentiality and integrity rest on GCM and the MAC alone.
+///
+/// Load checks, in order: magic and version, length, checksum, header fields and Argon2 bounds
+/// (all `corruptedState`, before any costly derivation), header MAC (`wrongPassphrase`), GCM
+/// (`corruptedState`). A deliberate edit of the salt, nonce or MAC with the checksum recomputed
+/// reads as `wrongPassphrase`: without the right key the two cannot be told apart.
+///
+/// The passphrase is used as its UTF-8 bytes, without Unicode normalization.
 public struct EncryptedStateFile: Sendable {
   static let headerMACLength = 32
   static let tagLength = 16
@@ -76,6 +83,11 @@ public struct EncryptedStateFile: Sendable {
   ) throws(MLSError) -> [UInt8] {
     guard file.starts(with: StateFileHeader.magic) else {
       throw .corruptedState("not a SpacePanda state file")
+    }
+    // The version decides the rest of the layout (checksum included), so it is read first.
+    let versionOffset = StateFileHeader.magic.count
+    if file.count > versionOffset, file[versionOffset] != StateFileHeader.currentVersion {
+      throw .corruptedState("unsupported state file version \(file[versionOffset])")
     }
     guard file.count >= Self.minimumLength else { throw .corruptedState("file truncated") }
     let body = Array(file.dropLast(Self.checksumLength))
