@@ -190,6 +190,34 @@ struct GroupStoreTests {
       try FileManager.default.contentsOfDirectory(atPath: store.directory) == ["a1b2c3.spmls"])
   }
 
+  @Test func storePathMustBeADirectory() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let path = folder.path + "/plain-file"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data([1])))
+    #expect(throws: MLSError.storage("store path is not a directory")) {
+      try GroupStore(directory: path)
+    }
+  }
+
+  @Test func failedRenameRemovesTheTemporaryFile() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    // The target is a non-empty directory: rename(2) refuses to replace it.
+    let target = folder.path + "/target"
+    try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+    #expect(FileManager.default.createFile(atPath: target + "/inside", contents: Data()))
+    let reason = storageReason { try AtomicFileWriter().write([1, 2], to: target) }
+    #expect(reason?.hasPrefix("rename failed (errno ") == true)
+    #expect(try folder.entries() == ["target"])
+  }
+
+  @Test func directoryOfPath() {
+    #expect(AtomicFileWriter.directory(of: "/a/b/c") == "/a/b")
+    #expect(AtomicFileWriter.directory(of: "/c") == "/")
+    #expect(AtomicFileWriter.directory(of: "c") == ".")
+  }
+
   @Test func missingDirectoryIsAStorageError() throws {
     let folder = try TemporaryDirectory()
     defer { folder.remove() }

@@ -35,6 +35,7 @@ public struct GroupStore: Sendable {
   ) throws(MLSError) {
     guard !directory.isEmpty else { throw .invalidConfiguration("store directory is empty") }
     try POSIX.makeDirectory(directory)
+    guard POSIX.isDirectory(directory) else { throw .storage("store path is not a directory") }
     self.directory = directory
     self.stateFile = stateFile
     self.writer = writer

@@ -131,6 +131,12 @@ enum POSIX {
     if result != 0 && errno != EEXIST { throw storageError("mkdir") }
   }
 
+  /// Whether `path` names a directory.
+  static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
   /// Whether `path` names an existing file system entry.
   static func exists(_ path: String) -> Bool {
     var info = stat()
