@@ -175,6 +175,7 @@ struct EventTests {
   @Test func hubDeliversCountsAndAlerts() {
     let clock = ManualClock(Self.start)
     var hub = MLSEventHub(monitor: Self.monitor(clock))
+    #expect(hub.clock.now() == Self.start)
     let first = RecordingObserver()
     let second = RecordingObserver()
     hub.register(first)

@@ -190,6 +190,20 @@ struct GroupStoreTests {
       try FileManager.default.contentsOfDirectory(atPath: store.directory) == ["a1b2c3.spmls"])
   }
 
+  @Test func publicSaveAndLoadByPath() throws {
+    let folder = try TemporaryDirectory()
+    defer { folder.remove() }
+    let file = EncryptedStateFile(parameters: cheapArgon2)
+    let path = folder.path + "/state.spmls"
+    try file.save([7, 7], to: path, passphrase: Self.passphrase, associatedData: [1])
+    #expect(try Self.mode(path) == 0o600)
+    #expect(try file.load(from: path, passphrase: Self.passphrase, associatedData: [1]) == [7, 7])
+    #expect(throws: MLSError.groupNotFound) {
+      try file.load(from: folder.path + "/absent", passphrase: Self.passphrase)
+    }
+    #expect(try folder.entries() == ["state.spmls"])
+  }
+
   @Test func storePathMustBeADirectory() throws {
     let folder = try TemporaryDirectory()
     defer { folder.remove() }

@@ -66,6 +66,78 @@ struct MLSErrorTests {
     #expect(MLSError(MessageError.invalidField("epoch")) == .malformedMessage("invalid epoch"))
   }
 
+  @Test func remainingLowerLayerCases() {
+    let pairs: [(MLSError, MLSError)] = [
+      (
+        MLSError(CryptoError.invalidPrivateKey("X25519")),
+        .cryptoError("invalid private key (X25519)")
+      ),
+      (MLSError(CryptoError.invalidLength("nonce")), .cryptoError("invalid length (nonce)")),
+      (MLSError(CryptoError.deriveKeyPairFailed), .cryptoError("HPKE DeriveKeyPair found no key")),
+      (
+        MLSError(TLSDecodingError.lengthExceedsInput(declared: 9, remaining: 2)),
+        .malformedMessage("length 9 exceeds the 2 bytes remaining")
+      ),
+      (
+        MLSError(TLSDecodingError.invalidVarintPrefix),
+        .malformedMessage("invalid variable-length integer prefix")
+      ),
+      (
+        MLSError(TLSDecodingError.invalidValue("Bool")), .malformedMessage("invalid value for Bool")
+      ),
+      (MLSError(KeyScheduleError.encodingFailed("GroupContext")), .encodingFailed("GroupContext")),
+      (
+        MLSError(KeyScheduleError.invalidSecretLength("psk", expected: 32, actual: 3)),
+        .cryptoError("psk has 3 bytes, expected 32")
+      ),
+      (
+        MLSError(MessageError.missingLeafNodeContext),
+        .malformedMessage("leaf node signature needs the group ID and leaf index")
+      ),
+      (
+        MLSError(MessageError.membershipTagMismatch(senderIsMember: true)),
+        .malformedMessage("member PublicMessage without membership tag")
+      ),
+      (
+        MLSError(MessageError.membershipTagMismatch(senderIsMember: false)),
+        .malformedMessage("non-member PublicMessage with membership tag")
+      ),
+      (
+        MLSError(MessageError.confirmationTagMismatch(isCommit: true)),
+        .malformedMessage("commit without confirmation tag")
+      ),
+      (
+        MLSError(MessageError.confirmationTagMismatch(isCommit: false)),
+        .malformedMessage("confirmation tag on a non-commit")
+      ),
+      (
+        MLSError(wrapping: TLSEncodingError.valueTooLarge(1)),
+        .encodingFailed("value of 1 bytes exceeds its length prefix")
+      ),
+    ]
+    for (mapped, expected) in pairs { #expect(mapped == expected) }
+  }
+
+  @Test func everyCaseHasItsOwnDescription() {
+    let all: [MLSError] = [
+      .replayDetected, .epochMismatch(expected: 1, received: 2), .cryptoError("c"),
+      .unauthorized("u"), .malformedMessage("m"), .invalidProposal("p"), .invalidCommit("k"),
+      .invalidCredential("r"), .unsupportedCipherSuite(1), .messageTooLarge(size: 5, limit: 4),
+      .encodingFailed("e"), .wrongPassphrase, .weakPassphrase(minimumLength: 12),
+      .corruptedState("s"), .storage("t"), .groupNotFound, .notAMember,
+      .invalidConfiguration("i"), .internalError("x"),
+    ]
+    let descriptions = all.map(\.description)
+    #expect(Set(descriptions).count == all.count)
+    #expect(descriptions.allSatisfy { $0.hasSuffix(".") && $0.first?.isUppercase == true })
+    #expect(
+      MLSError.messageTooLarge(size: 5, limit: 4).description
+        == "Message too large: 5 bytes, the limit is 4.")
+    #expect(
+      MLSError.invalidProposal("admin list is empty").description
+        == "Invalid proposal: admin list is empty.")
+  }
+
   @Test func wrappingDispatchesOnType() {
     struct Foreign: Error { let secret = "do not print" }
     #expect(MLSError(wrapping: MLSError.notAMember) == .notAMember)
