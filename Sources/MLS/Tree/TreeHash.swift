@@ -1,0 +1,169 @@
+import MLSCodec
+import MLSCrypto
+
+/// The hash function tree and parent hashes are computed with, and the algorithm that keys the
+/// cache (a cached hash is only reused for the same algorithm).
+struct NodeHasher: Sendable {
+  let algorithm: HashAlgorithm
+  let hash: @Sendable ([UInt8]) throws -> [UInt8]
+}
+
+/// Cached tree hashes, one slot per node. RFC 9420 §7.8.
+///
+/// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
+/// only on its subtree, clearing a changed node and its direct path keeps every other slot valid.
+struct TreeHashCache: Sendable {
+  var algorithm: HashAlgorithm?
+  var hashes: [[UInt8]?]
+  /// How many node hashes were computed (a testing hook for the O(log n) update cost).
+  var computations = 0
+
+  init(nodeCount: Int) {
+    hashes = Array(repeating: nil, count: nodeCount)
+  }
+
+  /// Clears the slot of `node` and of every node on its direct path.
+  mutating func invalidate(_ node: NodeIndex, math: TreeMath) {
+    guard node.rawValue < hashes.count else { return }
+    hashes[Int(node.rawValue)] = nil
+    for parent in math.directPath(node) { hashes[Int(parent.rawValue)] = nil }
+  }
+
+  /// Adds empty slots for the new right half and root; the old nodes keep their indices and
+  /// subtrees, so their hashes stay valid.
+  mutating func extend(by count: Int) {
+    hashes.append(contentsOf: repeatElement(nil, count: count))
+  }
+
+  /// Drops the slots of the removed right half and root.
+  mutating func truncate(to count: Int) {
+    hashes.removeLast(hashes.count - count)
+  }
+
+  /// Starts over for another hash algorithm.
+  mutating func reset(for algorithm: HashAlgorithm) {
+    self.algorithm = algorithm
+    hashes = Array(repeating: nil, count: hashes.count)
+  }
+}
+
+/// Node-type codes used in tree hash inputs. RFC 9420 §7.8.
+enum NodeTypeCode {
+  static let leaf: UInt8 = 1
+  static let parent: UInt8 = 2
+}
+
+extension RatchetTree {
+  /// The leaves under a node, as a range of leaf indices. RFC 9420 Appendix C.
+  func leafRange(under index: NodeIndex) -> ClosedRange<UInt32> {
+    let halfWidth = (UInt32(1) << UInt32(index.level)) - 1
+    let first = (index.rawValue - halfWidth) / 2
+    let last = (index.rawValue + halfWidth) / 2
+    return first...last
+  }
+
+  /// Whether `node` lies in the subtree under `ancestor` (or is it).
+  func isInSubtree(_ node: NodeIndex, of ancestor: NodeIndex) -> Bool {
+    let halfWidth = (UInt32(1) << UInt32(ancestor.level)) - 1
+    return node.rawValue >= ancestor.rawValue - halfWidth
+      && node.rawValue <= ancestor.rawValue + halfWidth
+  }
+
+  /// The tree hash of a node, from the cache when it is valid. RFC 9420 §7.8.
+  mutating func treeHash(of index: NodeIndex, using hasher: NodeHasher) throws -> [UInt8] {
+    guard index.rawValue < nodes.count else { throw RatchetTreeError.nodeOutOfRange(index) }
+    if hashCache.algorithm != hasher.algorithm { hashCache.reset(for: hasher.algorithm) }
+    return try cachedTreeHash(of: index, using: hasher)
+  }
+
+  /// The tree hash of the root. RFC 9420 §7.8.
+  mutating func rootTreeHash(using hasher: NodeHasher) throws -> [UInt8] {
+    try treeHash(of: root, using: hasher)
+  }
+
+  private mutating func cachedTreeHash(of index: NodeIndex, using hasher: NodeHasher) throws
+    -> [UInt8]
+  {
+    if let cached = hashCache.hashes[Int(index.rawValue)] { return cached }
+    var writer = TLSWriter()
+    if let leaf = index.leafIndex {
+      writer.write(NodeTypeCode.leaf)
+      writer.write(leaf.rawValue)
+      try writer.writeOptional(leafNode(at: leaf))
+    } else {
+      guard let left = math.left(index), let right = math.right(index) else {
+        throw RatchetTreeError.nodeOutOfRange(index)
+      }
+      let leftHash = try cachedTreeHash(of: left, using: hasher)
+      let rightHash = try cachedTreeHash(of: right, using: hasher)
+      writer.write(NodeTypeCode.parent)
+      try writer.writeOptional(parentNode(at: index))
+      try writer.writeOpaque(leftHash)
+      try writer.writeOpaque(rightHash)
+    }
+    let digest = try hasher.hash(writer.bytes)
+    hashCache.hashes[Int(index.rawValue)] = digest
+    hashCache.computations += 1
+    return digest
+  }
+
+  /// The tree hash of a node in the tree where the `excluded` leaves are blanked and dropped
+  /// from every unmerged-leaves list: the "original sibling tree hash" of RFC 9420 §7.9.
+  ///
+  /// Subtrees holding no excluded leaf are unchanged, so their cached hashes are reused.
+  mutating func originalTreeHash(
+    of index: NodeIndex, excluding excluded: [LeafIndex], using hasher: NodeHasher
+  ) throws -> [UInt8] {
+    let range = leafRange(under: index)
+    let inside = excluded.filter { range.contains($0.rawValue) }
+    if inside.isEmpty { return try treeHash(of: index, using: hasher) }
+    var writer = TLSWriter()
+    if let leaf = index.leafIndex {
+      // The only leaf here is excluded: hash it as blank.
+      writer.write(NodeTypeCode.leaf)
+      writer.write(leaf.rawValue)
+      writer.write(UInt8(0))
+    } else {
+      guard let left = math.left(index), let right = math.right(index) else {
+        throw RatchetTreeError.nodeOutOfRange(index)
+      }
+      let leftHash = try originalTreeHash(of: left, excluding: inside, using: hasher)
+      let rightHash = try originalTreeHash(of: right, excluding: inside, using: hasher)
+      var parent = parentNode(at: index)
+      parent?.unmergedLeaves.removeAll { inside.contains($0) }
+      writer.write(NodeTypeCode.parent)
+      try writer.writeOptional(parent)
+      try writer.writeOpaque(leftHash)
+      try writer.writeOpaque(rightHash)
+    }
+    return try hasher.hash(writer.bytes)
+  }
+
+  /// The parent hash of a non-blank parent with the given copath child. RFC 9420 §7.9.
+  ///
+  /// Hashes `ParentHashInput { encryption_key, parent_hash, original_sibling_tree_hash }`.
+  mutating func parentHash(
+    of index: NodeIndex, copathChild: NodeIndex, using hasher: NodeHasher
+  ) throws -> [UInt8] {
+    guard let parent = parentNode(at: index) else {
+      throw RatchetTreeError.nodeOutOfRange(index)
+    }
+    let siblingHash = try originalTreeHash(
+      of: copathChild, excluding: parent.unmergedLeaves, using: hasher)
+    var writer = TLSWriter()
+    try writer.writeOpaque(parent.encryptionKey)
+    try writer.writeOpaque(parent.parentHash)
+    try writer.writeOpaque(siblingHash)
+    return try hasher.hash(writer.bytes)
+  }
+
+  /// The parent_hash a node carries: a parent's field, or a commit-sourced leaf's. §7.9.1.
+  func storedParentHash(at index: NodeIndex) -> [UInt8]? {
+    switch node(at: index) {
+    case .parent(let parent): parent.parentHash
+    case .leaf(let leaf):
+      if case .commit(let parentHash) = leaf.leafNodeSource { parentHash } else { nil }
+    case nil: nil
+    }
+  }
+}

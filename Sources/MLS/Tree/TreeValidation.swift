@@ -1,0 +1,118 @@
+import MLSCodec
+import MLSCrypto
+
+/// Why a received ratchet tree was rejected. RFC 9420 §7.9.2, §12.4.3.1.
+///
+/// Each case names the rule broken and where; none carries key material beyond indices.
+public enum TreeValidationError: Error, Equatable, Sendable {
+  /// A non-blank parent is not parent-hash valid from exactly one descendant (§7.9.2).
+  case parentHashNotValid(NodeIndex)
+  /// A leaf's signature over its LeafNodeTBS does not verify (§7.3).
+  case leafSignatureInvalid(LeafIndex)
+  /// An HPKE encryption key appears in two nodes (§7.3, §12.4.3.1).
+  case duplicateEncryptionKey(NodeIndex)
+  /// A signature key appears in two leaves (§7.3).
+  case duplicateSignatureKey(LeafIndex)
+  /// An unmerged-leaves list is not strictly increasing (§7.1).
+  case unmergedLeavesNotSorted(NodeIndex)
+  /// An unmerged leaf is not a descendant of its parent node (§12.4.3.1).
+  case unmergedLeafNotDescendant(parent: NodeIndex, leaf: LeafIndex)
+  /// An unmerged leaf is blank (§12.4.3.1).
+  case unmergedLeafBlank(parent: NodeIndex, leaf: LeafIndex)
+  /// A non-blank node between an unmerged leaf and its parent does not list the leaf (§12.4.3.1).
+  case unmergedLeafMissingBelow(parent: NodeIndex, leaf: LeafIndex, node: NodeIndex)
+  /// The root tree hash differs from the one the group agreed on (§12.4.3.1).
+  case treeHashMismatch
+  /// A hash or signature computation failed (not a property of the tree).
+  case cryptoFailure(String)
+}
+
+extension RatchetTree {
+  /// Checks that every non-blank parent is parent-hash valid. RFC 9420 §7.9.2 ("top down").
+  ///
+  /// For parent P with children C and S, a descendant D in the resolution of C is valid for P
+  /// when D's parent_hash is the parent hash of P with copath child S and P's unmerged leaves
+  /// under C are exactly the resolution of C without D. Exactly one such D must exist.
+  mutating func verifyParentHashes(using hasher: NodeHasher) throws(TreeValidationError) {
+    let math = math
+    for raw in stride(from: UInt32(1), to: UInt32(nodes.count), by: 2) {
+      let index = NodeIndex(raw)
+      guard let parent = parentNode(at: index),
+        let left = math.left(index), let right = math.right(index)
+      else { continue }
+      var matches = 0
+      for (child, sibling) in [(left, right), (right, left)] {
+        let expected: [UInt8]
+        do {
+          expected = try parentHash(of: index, copathChild: sibling, using: hasher)
+        } catch {
+          throw .cryptoFailure("parent hash")
+        }
+        let childRange = leafRange(under: child)
+        let unmergedBelow = Set(
+          parent.unmergedLeaves.filter { childRange.contains($0.rawValue) }.map(\.nodeIndex))
+        let resolution = resolution(of: child)
+        for candidate in resolution where storedParentHash(at: candidate) == expected {
+          var rest = Set(resolution)
+          rest.remove(candidate)
+          if rest == unmergedBelow { matches += 1 }
+        }
+      }
+      guard matches == 1 else { throw .parentHashNotValid(index) }
+    }
+  }
+
+  /// Checks that encryption keys are unique among all nodes and signature keys among leaves.
+  /// RFC 9420 §7.3, §12.4.3.1.
+  public func verifyUniqueKeys() throws(TreeValidationError) {
+    var encryptionKeys = Set<[UInt8]>()
+    var signatureKeys = Set<[UInt8]>()
+    for (offset, node) in nodes.enumerated() {
+      let index = NodeIndex(UInt32(offset))
+      switch node {
+      case .leaf(let leaf):
+        guard encryptionKeys.insert(leaf.encryptionKey).inserted else {
+          throw .duplicateEncryptionKey(index)
+        }
+        guard signatureKeys.insert(leaf.signatureKey).inserted else {
+          throw .duplicateSignatureKey(LeafIndex(UInt32(offset / 2)))
+        }
+      case .parent(let parent):
+        guard encryptionKeys.insert(parent.encryptionKey).inserted else {
+          throw .duplicateEncryptionKey(index)
+        }
+      case nil:
+        continue
+      }
+    }
+  }
+
+  /// Checks every parent's unmerged leaves. RFC 9420 §7.1, §12.4.3.1.
+  ///
+  /// Each entry must be sorted, a non-blank leaf under the parent, and listed by every non-blank
+  /// node between the leaf and the parent.
+  public func verifyUnmergedLeaves() throws(TreeValidationError) {
+    let math = math
+    for raw in stride(from: UInt32(1), to: UInt32(nodes.count), by: 2) {
+      let index = NodeIndex(raw)
+      guard let parent = parentNode(at: index) else { continue }
+      for (position, leaf) in parent.unmergedLeaves.enumerated() {
+        if position > 0, parent.unmergedLeaves[position - 1] >= leaf {
+          throw .unmergedLeavesNotSorted(index)
+        }
+        guard math.contains(leaf), isInSubtree(leaf.nodeIndex, of: index) else {
+          throw .unmergedLeafNotDescendant(parent: index, leaf: leaf)
+        }
+        guard !isBlank(leaf.nodeIndex) else {
+          throw .unmergedLeafBlank(parent: index, leaf: leaf)
+        }
+        for between in math.directPath(leaf.nodeIndex) {
+          if between == index { break }
+          if let node = parentNode(at: between), !node.unmergedLeaves.contains(leaf) {
+            throw .unmergedLeafMissingBelow(parent: index, leaf: leaf, node: between)
+          }
+        }
+      }
+    }
+  }
+}
