@@ -14,6 +14,9 @@ public enum TLSDecodingError: Error, Equatable, Sendable {
   case trailingBytes(count: Int)
   /// A field held a value the structure does not allow (the message names the field).
   case invalidValue(String)
+  /// A closed enumeration (one whose unknown values cannot be skipped, such as a wire format or
+  /// a `select` discriminant) held a code it does not define. `type` names the enumeration.
+  case unknownEnumValue(type: String, value: UInt64)
 }
 
 /// Why a value could not be encoded.

@@ -1,6 +1,7 @@
 /// The vector files this build runs, by file name. Each entry's runner lives in `Vectors/`.
 extension Conformance {
   static let registry: [String: Runner] = [
-    "tree-math.json": TreeMathVectors.run
+    "tree-math.json": TreeMathVectors.run,
+    "deserialization.json": DeserializationVectors.run,
   ]
 }
