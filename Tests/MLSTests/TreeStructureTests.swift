@@ -38,7 +38,7 @@ struct TreeStructureTests {
   @Test func encodingOmitsTrailingBlanksAndRoundTrips() throws {
     let tree = try TreeFixtures.tree("LPL_L")
     let bytes = try tree.tlsSerialized()
-    let decoded = try RatchetTree(tlsSerialized: bytes)
+    let decoded = try PublicRatchetTree(tlsSerialized: bytes)
     #expect(decoded == tree)
     var reader = TLSReader(bytes)
     let entries: [Node?] = try reader.readVector { try $0.readOptional(of: Node.self) }
@@ -46,13 +46,13 @@ struct TreeStructureTests {
   }
 
   @Test func rejectsEmptyTree() {
-    #expect(throws: RatchetTreeError.emptyTree) { try RatchetTree(nodes: []) }
-    #expect(throws: RatchetTreeError.emptyTree) { try RatchetTree(tlsSerialized: [0x00]) }
+    #expect(throws: RatchetTreeError.emptyTree) { try PublicRatchetTree(nodes: []) }
+    #expect(throws: RatchetTreeError.emptyTree) { try PublicRatchetTree(tlsSerialized: [0x00]) }
   }
 
   @Test func rejectsTrailingBlank() {
     #expect(throws: RatchetTreeError.trailingBlankNode) {
-      try RatchetTree(nodes: [.leaf(TreeFixtures.leaf(0)), nil])
+      try PublicRatchetTree(nodes: [.leaf(TreeFixtures.leaf(0)), nil])
     }
   }
 
@@ -60,10 +60,10 @@ struct TreeStructureTests {
     let leaf = Node.leaf(TreeFixtures.leaf(0))
     let parent = Node.parent(TreeFixtures.parent(1))
     #expect(throws: RatchetTreeError.nodeTypeMismatch(NodeIndex(1))) {
-      try RatchetTree(nodes: [leaf, leaf, leaf])
+      try PublicRatchetTree(nodes: [leaf, leaf, leaf])
     }
     #expect(throws: RatchetTreeError.nodeTypeMismatch(NodeIndex(2))) {
-      try RatchetTree(nodes: [leaf, parent, parent])
+      try PublicRatchetTree(nodes: [leaf, parent, parent])
     }
   }
 

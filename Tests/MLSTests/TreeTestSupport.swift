@@ -11,7 +11,13 @@ enum TreeFixtures {
       UInt8(truncatingIfNeeded: seed),
     ]
     return LeafNode(
-      encryptionKey: [0xE0] + tag, signatureKey: [0x50] + tag, leafNodeSource: .keyPackage)
+      encryptionKey: [0xE0] + tag, signatureKey: [0x50] + tag,
+      credential: .basic(identity: tag),
+      capabilities: Capabilities(
+        versions: [.mls10], cipherSuites: [.x25519Aes128Sha256Ed25519], extensions: [],
+        proposals: [], credentials: [.basic]),
+      source: .keyPackage(Lifetime(notBefore: 0, notAfter: UInt64.max)), extensions: [],
+      signature: [])
   }
 
   /// A synthetic parent node whose key is derived from `seed`.
@@ -22,7 +28,7 @@ enum TreeFixtures {
   }
 
   /// A tree from a string with one character per node: `L` leaf, `P` parent, `_` blank.
-  static func tree(_ layout: String, unmerged: [Int: [UInt32]] = [:]) throws -> RatchetTree {
+  static func tree(_ layout: String, unmerged: [Int: [UInt32]] = [:]) throws -> PublicRatchetTree {
     let nodes: [Node?] = layout.enumerated().map { offset, character in
       switch character {
       case "L": .leaf(leaf(offset))
@@ -30,6 +36,6 @@ enum TreeFixtures {
       default: nil
       }
     }
-    return try RatchetTree(nodes: nodes)
+    return try PublicRatchetTree(nodes: nodes)
   }
 }

@@ -53,7 +53,7 @@ enum NodeTypeCode {
   static let parent: UInt8 = 2
 }
 
-extension RatchetTree {
+extension PublicRatchetTree {
   /// The leaves under a node, as a range of leaf indices. RFC 9420 Appendix C.
   func leafRange(under index: NodeIndex) -> ClosedRange<UInt32> {
     let halfWidth = (UInt32(1) << UInt32(index.level)) - 1
@@ -162,7 +162,7 @@ extension RatchetTree {
     switch node(at: index) {
     case .parent(let parent): parent.parentHash
     case .leaf(let leaf):
-      if case .commit(let parentHash) = leaf.leafNodeSource { parentHash } else { nil }
+      leaf.source.parentHash
     case nil: nil
     }
   }

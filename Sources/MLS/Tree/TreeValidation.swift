@@ -27,7 +27,7 @@ public enum TreeValidationError: Error, Equatable, Sendable {
   case cryptoFailure(String)
 }
 
-extension RatchetTree {
+extension PublicRatchetTree {
   /// Checks that every non-blank parent is parent-hash valid. RFC 9420 §7.9.2 ("top down").
   ///
   /// For parent P with children C and S, a descendant D in the resolution of C is valid for P

@@ -2,13 +2,15 @@ import MLSCodec
 
 /// The public state of a group's ratchet tree. RFC 9420 §4, §7.
 ///
+/// (`RatchetTree` in Messages/ is the unchecked wire syntax; this is the checked, navigable tree.)
+///
 /// One contiguous array of optional nodes in the array layout of Appendix C: leaf `i` at `2i`,
 /// parents at odd indices, always `2n - 1` nodes for `n` a power of two (§7.7: the tree is full).
 /// Trailing blank nodes exist only in memory; the wire form omits them (§12.4.3.3).
 ///
 /// Tree hashes are cached per node; every mutation clears the cache along the changed nodes'
 /// direct paths only, so re-hashing after a change costs O(log n) hashes (§7.8).
-public struct RatchetTree: Sendable {
+public struct PublicRatchetTree: Sendable {
   /// The nodes, blank ones nil. `nodes.count == 2 * leafCount - 1`.
   public private(set) var nodes: [Node?]
   /// Per-node tree hashes for one hash algorithm; see TreeHash.swift.
@@ -239,23 +241,32 @@ public struct RatchetTree: Sendable {
   }
 }
 
-extension RatchetTree: Equatable {
+extension PublicRatchetTree: Equatable {
   /// Trees are equal when their nodes are; cached hashes do not count.
-  public static func == (lhs: RatchetTree, rhs: RatchetTree) -> Bool { lhs.nodes == rhs.nodes }
+  public static func == (lhs: PublicRatchetTree, rhs: PublicRatchetTree) -> Bool {
+    lhs.nodes == rhs.nodes
+  }
 }
 
-extension RatchetTree: TLSCodable {
+extension PublicRatchetTree: TLSCodable {
+  /// A tree from its wire form, checked and padded as RFC 9420 §12.4.3.3 requires.
+  public init(_ wire: RatchetTree) throws(RatchetTreeError) {
+    try self.init(nodes: wire.nodes)
+  }
+
+  /// The wire form: nodes in array order without trailing blank nodes. RFC 9420 §12.4.3.3.
+  public var wireForm: RatchetTree {
+    let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
+    return RatchetTree(nodes: Array(nodes[..<end]))
+  }
+
   /// Writes `optional<Node> ratchet_tree<V>` without trailing blank nodes. RFC 9420 §12.4.3.3.
   public func encode(to writer: inout TLSWriter) throws {
-    let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
-    try writer.writeVector { inner in
-      for node in nodes[..<end] { try inner.writeOptional(node) }
-    }
+    try wireForm.encode(to: &writer)
   }
 
   /// Reads `optional<Node> ratchet_tree<V>` and checks its shape. RFC 9420 §12.4.3.3.
   public init(from reader: inout TLSReader) throws {
-    let given: [Node?] = try reader.readVector { inner in try inner.readOptional(of: Node.self) }
-    try self.init(nodes: given)
+    try self.init(RatchetTree(from: &reader))
   }
 }
