@@ -21,9 +21,9 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
 
   /// Fills `count` bytes through `body`, so C functions can write secrets straight into wiped
   /// storage without an intermediate array.
-  public init(
-    count: Int, initializingWith body: (UnsafeMutableRawBufferPointer) throws -> Void
-  ) rethrows {
+  public init<E: Error>(
+    count: Int, initializingWith body: (UnsafeMutableRawBufferPointer) throws(E) -> Void
+  ) throws(E) {
     storage = Storage(count: count)
     try body(UnsafeMutableRawBufferPointer(storage.buffer))
   }
@@ -32,7 +32,9 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
   public var isEmpty: Bool { storage.buffer.isEmpty }
 
   /// Calls `body` with the secret bytes; the pointer must not escape.
-  public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+  public func withUnsafeBytes<R, E: Error>(
+    _ body: (UnsafeRawBufferPointer) throws(E) -> R
+  ) throws(E) -> R {
     try body(UnsafeRawBufferPointer(storage.buffer))
   }
 

@@ -1,0 +1,96 @@
+internal import COpenSSL
+
+/// HMAC (RFC 2104) over the suite hash: MLS `MAC` (RFC 9420 §5.1) and the building block of HKDF.
+public enum HMAC {
+  /// HMAC of `data` under `key`; the output is `alg.outputLength` bytes. Any key length is
+  /// accepted, including empty (RFC 2104 §2).
+  public static func mac(_ alg: HashAlgorithm, key: [UInt8], data: [UInt8]) throws(CryptoError)
+    -> [UInt8]
+  {
+    try withRawBytes(key) { (keyBytes) throws(CryptoError) -> [UInt8] in
+      try withRawBytes(data) { (dataBytes) throws(CryptoError) -> [UInt8] in
+        try mac(alg, key: keyBytes, data: dataBytes)
+      }
+    }
+  }
+
+  /// HMAC keyed with a secret (the MLS `membership_key`, `confirmation_key`, ...).
+  public static func mac(_ alg: HashAlgorithm, key: SecretBytes, data: [UInt8])
+    throws(CryptoError) -> [UInt8]
+  {
+    try key.withUnsafeBytes { (keyBytes) throws(CryptoError) -> [UInt8] in
+      try withRawBytes(data) { (dataBytes) throws(CryptoError) -> [UInt8] in
+        try mac(alg, key: keyBytes, data: dataBytes)
+      }
+    }
+  }
+
+  static func mac(_ alg: HashAlgorithm, key: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer)
+    throws(CryptoError) -> [UInt8]
+  {
+    let context = try HMACContext(alg, key: key)
+    try context.update(data)
+    return try [UInt8](unsafeUninitializedCapacity: alg.outputLength) {
+      (out, initialized) throws(CryptoError) in
+      try context.finish(into: UnsafeMutableRawBufferPointer(out))
+      initialized = alg.outputLength
+    }
+  }
+}
+
+/// A keyed HMAC computation owning its OpenSSL context (one per operation, never shared).
+struct HMACContext: ~Copyable {
+  private let ctx: OpaquePointer
+  let outputLength: Int
+
+  init(_ alg: HashAlgorithm, key: UnsafeRawBufferPointer) throws(CryptoError) {
+    let template = try OpenSSLAlgorithms.shared.hmacTemplate(alg)
+    guard let ctx = EVP_MAC_CTX_dup(template) else { throw openSSLFailure("EVP_MAC_CTX_dup") }
+    // HMAC zero-pads the key to the block size, so an empty key and the one-byte key 0x00 give
+    // the same MAC; substituting the latter keeps OpenSSL away from zero-length-key edge cases.
+    var zeroKey: UInt8 = 0
+    let ok: Int32
+    if let base = key.baseAddress, key.count > 0 {
+      ok = EVP_MAC_init(ctx, base.assumingMemoryBound(to: UInt8.self), key.count, nil)
+    } else {
+      ok = EVP_MAC_init(ctx, &zeroKey, 1, nil)
+    }
+    guard ok == 1 else {
+      EVP_MAC_CTX_free(ctx)
+      throw openSSLFailure("EVP_MAC_init")
+    }
+    self.ctx = ctx
+    self.outputLength = alg.outputLength
+  }
+
+  deinit { EVP_MAC_CTX_free(ctx) }
+
+  func update(_ data: UnsafeRawBufferPointer) throws(CryptoError) {
+    guard let base = data.baseAddress, data.count > 0 else { return }
+    guard EVP_MAC_update(ctx, base.assumingMemoryBound(to: UInt8.self), data.count) == 1 else {
+      throw openSSLFailure("EVP_MAC_update")
+    }
+  }
+
+  func update(byte: UInt8) throws(CryptoError) {
+    var value = byte
+    guard EVP_MAC_update(ctx, &value, 1) == 1 else { throw openSSLFailure("EVP_MAC_update") }
+  }
+
+  /// Writes the MAC (exactly `outputLength` bytes) to `out`.
+  func finish(into out: UnsafeMutableRawBufferPointer) throws(CryptoError) {
+    guard let base = out.baseAddress, out.count == outputLength else {
+      throw .invalidLength("HMAC output buffer")
+    }
+    var written = 0
+    guard
+      EVP_MAC_final(ctx, base.assumingMemoryBound(to: UInt8.self), &written, out.count) == 1,
+      written == outputLength
+    else { throw openSSLFailure("EVP_MAC_final") }
+  }
+
+  /// Starts a new MAC with the same key (HKDF-Expand's per-block HMAC).
+  func restart() throws(CryptoError) {
+    guard EVP_MAC_init(ctx, nil, 0, nil) == 1 else { throw openSSLFailure("EVP_MAC_init") }
+  }
+}
