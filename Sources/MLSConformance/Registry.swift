@@ -2,6 +2,7 @@
 extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
+    "tree-validation.json": TreeValidationVectors.run,
     "deserialization.json": DeserializationVectors.run,
   ]
 }

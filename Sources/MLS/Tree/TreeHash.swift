@@ -1,13 +1,6 @@
 import MLSCodec
 import MLSCrypto
 
-/// The hash function tree and parent hashes are computed with, and the algorithm that keys the
-/// cache (a cached hash is only reused for the same algorithm).
-struct NodeHasher: Sendable {
-  let algorithm: HashAlgorithm
-  let hash: @Sendable ([UInt8]) throws -> [UInt8]
-}
-
 /// Cached tree hashes, one slot per node. RFC 9420 §7.8.
 ///
 /// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
@@ -70,18 +63,20 @@ extension PublicRatchetTree {
   }
 
   /// The tree hash of a node, from the cache when it is valid. RFC 9420 §7.8.
-  mutating func treeHash(of index: NodeIndex, using hasher: NodeHasher) throws -> [UInt8] {
+  public mutating func treeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
+    -> [UInt8]
+  {
     guard index.rawValue < nodes.count else { throw RatchetTreeError.nodeOutOfRange(index) }
-    if hashCache.algorithm != hasher.algorithm { hashCache.reset(for: hasher.algorithm) }
-    return try cachedTreeHash(of: index, using: hasher)
+    if hashCache.algorithm != algorithm { hashCache.reset(for: algorithm) }
+    return try cachedTreeHash(of: index, using: algorithm)
   }
 
   /// The tree hash of the root. RFC 9420 §7.8.
-  mutating func rootTreeHash(using hasher: NodeHasher) throws -> [UInt8] {
-    try treeHash(of: root, using: hasher)
+  public mutating func rootTreeHash(using algorithm: HashAlgorithm) throws -> [UInt8] {
+    try treeHash(of: root, using: algorithm)
   }
 
-  private mutating func cachedTreeHash(of index: NodeIndex, using hasher: NodeHasher) throws
+  private mutating func cachedTreeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
     -> [UInt8]
   {
     if let cached = hashCache.hashes[Int(index.rawValue)] { return cached }
@@ -94,14 +89,14 @@ extension PublicRatchetTree {
       guard let left = math.left(index), let right = math.right(index) else {
         throw RatchetTreeError.nodeOutOfRange(index)
       }
-      let leftHash = try cachedTreeHash(of: left, using: hasher)
-      let rightHash = try cachedTreeHash(of: right, using: hasher)
+      let leftHash = try cachedTreeHash(of: left, using: algorithm)
+      let rightHash = try cachedTreeHash(of: right, using: algorithm)
       writer.write(NodeTypeCode.parent)
       try writer.writeOptional(parentNode(at: index))
       try writer.writeOpaque(leftHash)
       try writer.writeOpaque(rightHash)
     }
-    let digest = try hasher.hash(writer.bytes)
+    let digest = try Digest.hash(algorithm, writer.bytes)
     hashCache.hashes[Int(index.rawValue)] = digest
     hashCache.computations += 1
     return digest
@@ -112,11 +107,11 @@ extension PublicRatchetTree {
   ///
   /// Subtrees holding no excluded leaf are unchanged, so their cached hashes are reused.
   mutating func originalTreeHash(
-    of index: NodeIndex, excluding excluded: [LeafIndex], using hasher: NodeHasher
+    of index: NodeIndex, excluding excluded: [LeafIndex], using algorithm: HashAlgorithm
   ) throws -> [UInt8] {
     let range = leafRange(under: index)
     let inside = excluded.filter { range.contains($0.rawValue) }
-    if inside.isEmpty { return try treeHash(of: index, using: hasher) }
+    if inside.isEmpty { return try treeHash(of: index, using: algorithm) }
     var writer = TLSWriter()
     if let leaf = index.leafIndex {
       // The only leaf here is excluded: hash it as blank.
@@ -127,8 +122,8 @@ extension PublicRatchetTree {
       guard let left = math.left(index), let right = math.right(index) else {
         throw RatchetTreeError.nodeOutOfRange(index)
       }
-      let leftHash = try originalTreeHash(of: left, excluding: inside, using: hasher)
-      let rightHash = try originalTreeHash(of: right, excluding: inside, using: hasher)
+      let leftHash = try originalTreeHash(of: left, excluding: inside, using: algorithm)
+      let rightHash = try originalTreeHash(of: right, excluding: inside, using: algorithm)
       var parent = parentNode(at: index)
       parent?.unmergedLeaves.removeAll { inside.contains($0) }
       writer.write(NodeTypeCode.parent)
@@ -136,25 +131,25 @@ extension PublicRatchetTree {
       try writer.writeOpaque(leftHash)
       try writer.writeOpaque(rightHash)
     }
-    return try hasher.hash(writer.bytes)
+    return try Digest.hash(algorithm, writer.bytes)
   }
 
   /// The parent hash of a non-blank parent with the given copath child. RFC 9420 §7.9.
   ///
   /// Hashes `ParentHashInput { encryption_key, parent_hash, original_sibling_tree_hash }`.
-  mutating func parentHash(
-    of index: NodeIndex, copathChild: NodeIndex, using hasher: NodeHasher
+  public mutating func parentHash(
+    of index: NodeIndex, copathChild: NodeIndex, using algorithm: HashAlgorithm
   ) throws -> [UInt8] {
     guard let parent = parentNode(at: index) else {
       throw RatchetTreeError.nodeOutOfRange(index)
     }
     let siblingHash = try originalTreeHash(
-      of: copathChild, excluding: parent.unmergedLeaves, using: hasher)
+      of: copathChild, excluding: parent.unmergedLeaves, using: algorithm)
     var writer = TLSWriter()
     try writer.writeOpaque(parent.encryptionKey)
     try writer.writeOpaque(parent.parentHash)
     try writer.writeOpaque(siblingHash)
-    return try hasher.hash(writer.bytes)
+    return try Digest.hash(algorithm, writer.bytes)
   }
 
   /// The parent_hash a node carries: a parent's field, or a commit-sourced leaf's. §7.9.1.

@@ -33,7 +33,9 @@ extension PublicRatchetTree {
   /// For parent P with children C and S, a descendant D in the resolution of C is valid for P
   /// when D's parent_hash is the parent hash of P with copath child S and P's unmerged leaves
   /// under C are exactly the resolution of C without D. Exactly one such D must exist.
-  mutating func verifyParentHashes(using hasher: NodeHasher) throws(TreeValidationError) {
+  public mutating func verifyParentHashes(using algorithm: HashAlgorithm)
+    throws(TreeValidationError)
+  {
     let math = math
     for raw in stride(from: UInt32(1), to: UInt32(nodes.count), by: 2) {
       let index = NodeIndex(raw)
@@ -44,7 +46,7 @@ extension PublicRatchetTree {
       for (child, sibling) in [(left, right), (right, left)] {
         let expected: [UInt8]
         do {
-          expected = try parentHash(of: index, copathChild: sibling, using: hasher)
+          expected = try parentHash(of: index, copathChild: sibling, using: algorithm)
         } catch {
           throw .cryptoFailure("parent hash")
         }
