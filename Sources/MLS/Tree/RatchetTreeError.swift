@@ -17,4 +17,6 @@ public enum RatchetTreeError: Error, Equatable, Sendable {
   case nodeOutOfRange(NodeIndex)
   /// An operation needs a member at this leaf, but it is blank.
   case blankLeaf(LeafIndex)
+  /// An UpdatePath carries a different number of nodes than the filtered direct path (§7.6).
+  case pathLengthMismatch(expected: Int, actual: Int)
 }

@@ -162,3 +162,37 @@ extension PublicRatchetTree {
     }
   }
 }
+
+extension PublicRatchetTree {
+  /// Installs new public keys along a member's filtered direct path and links them with parent
+  /// hashes. RFC 9420 §7.5 (steps 1-3), §7.9.
+  ///
+  /// Blanks the direct path, sets each filtered-direct-path node to a fresh `ParentNode` with the
+  /// given key (in leaf-to-root order) and no unmerged leaves, then fills parent hashes from the
+  /// root down: the top node gets an empty one, each lower node the parent hash of the node above
+  /// it with that node's copath child. Returns the parent hash the member's new leaf must carry.
+  /// The leaf itself is not changed.
+  public mutating func mergePath(
+    from leaf: LeafIndex, encryptionKeys: [[UInt8]], using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
+    let path = filteredDirectPathWithCopath(of: leaf)
+    guard path.count == encryptionKeys.count else {
+      throw RatchetTreeError.pathLengthMismatch(expected: path.count, actual: encryptionKeys.count)
+    }
+    try blankDirectPath(of: leaf)
+    for (step, key) in zip(path, encryptionKeys) {
+      let node = ParentNode(encryptionKey: key, parentHash: [], unmergedLeaves: [])
+      try setNode(.parent(node), at: step.parent)
+    }
+    var aboveHash: [UInt8] = []
+    for step in path.reversed() {
+      guard var node = parentNode(at: step.parent) else {
+        throw RatchetTreeError.nodeOutOfRange(step.parent)
+      }
+      node.parentHash = aboveHash
+      try setNode(.parent(node), at: step.parent)
+      aboveHash = try parentHash(of: step.parent, copathChild: step.copathChild, using: algorithm)
+    }
+    return aboveHash
+  }
+}
