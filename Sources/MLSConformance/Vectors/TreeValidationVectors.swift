@@ -16,10 +16,8 @@ enum TreeValidationVectors {
 
   static func run(_ data: Data) throws -> [CaseOutcome] {
     runCases(try decodeCases(Case.self, from: data)) { testCase in
-      let suite = CipherSuite(rawValue: testCase.cipher_suite)
-      guard let algorithm = TreeVectorSupport.hashAlgorithm(for: suite) else {
-        return .failed("unsupported suite \(testCase.cipher_suite)")
-      }
+      let provider = try CipherSuiteProvider(CipherSuite(rawValue: testCase.cipher_suite))
+      let algorithm = provider.hash
       var tree = try PublicRatchetTree(tlsSerialized: testCase.tree.bytes)
       // NOTES.md trap 7: the arrays cover the full padded tree.
       try expect(testCase.resolutions.count == tree.nodes.count, "resolutions count")
@@ -35,19 +33,6 @@ enum TreeValidationVectors {
       try tree.verifyUnmergedLeaves()
       try tree.verifyUniqueKeys()
       return .passed
-    }
-  }
-}
-
-/// Helpers shared by the tree vector runners.
-enum TreeVectorSupport {
-  /// The hash function of a suite. RFC 9420 §17.1.
-  static func hashAlgorithm(for suite: CipherSuite) -> HashAlgorithm? {
-    switch suite.rawValue {
-    case 1, 2, 3: .sha256
-    case 4, 5, 6: .sha512
-    case 7: .sha384
-    default: nil
     }
   }
 }
