@@ -4,5 +4,6 @@ extension Conformance {
     "tree-math.json": TreeMathVectors.run,
     "tree-validation.json": TreeValidationVectors.run,
     "deserialization.json": DeserializationVectors.run,
+    "test-vectors.json": HPKEVectors.run,
   ]
 }

@@ -1,0 +1,60 @@
+import MLSCodec
+
+/// HPKE under an MLS cipher suite: the suite's KEM, its hash as the KDF, its AEAD. RFC 9420 §5.1.
+extension CipherSuiteProvider {
+  /// The suite's HPKE instance.
+  public var hpke: HPKE { HPKE(kem: kem, kdf: hash, aead: .aead(aead)) }
+
+  /// A fresh HPKE key pair (leaf encryption keys, init keys). RFC 9420 §5.1.
+  public func generateKEMKeyPair() throws(CryptoError) -> (
+    privateKey: SecretBytes, publicKey: [UInt8]
+  ) {
+    try hpke.generateKeyPair()
+  }
+
+  /// DeriveKeyPair(ikm), used for path secrets' node keys. RFC 9420 §5.1, RFC 9180 §7.1.3.
+  public func deriveKeyPair(ikm: SecretBytes) throws(CryptoError) -> (
+    privateKey: SecretBytes, publicKey: [UInt8]
+  ) {
+    try hpke.deriveKeyPair(ikm: ikm)
+  }
+
+  /// The HPKE public key of a private key, to check a key pair's halves match.
+  public func kemPublicKey(for privateKey: SecretBytes) throws(CryptoError) -> [UInt8] {
+    try hpke.publicKey(for: privateKey)
+  }
+
+  /// EncryptWithLabel(PublicKey, Label, Context, Plaintext): HPKE base-mode single-shot seal
+  /// with info = EncryptContext and empty aad, binding each ciphertext to its purpose.
+  /// RFC 9420 §5.1.3.
+  public func encryptWithLabel(
+    publicKey: [UInt8], label: String, context: [UInt8], plaintext: [UInt8]
+  ) throws(CryptoError) -> (kemOutput: [UInt8], ciphertext: [UInt8]) {
+    let info = try Self.encryptContext(label: label, context: context)
+    let sealed = try hpke.seal(
+      recipientPublicKey: publicKey, info: info, aad: [], plaintext: plaintext)
+    return (sealed.enc, sealed.ciphertext)
+  }
+
+  /// DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext). RFC 9420 §5.1.3.
+  public func decryptWithLabel(
+    privateKey: SecretBytes, label: String, context: [UInt8], kemOutput: [UInt8],
+    ciphertext: [UInt8]
+  ) throws(CryptoError) -> [UInt8] {
+    let info = try Self.encryptContext(label: label, context: context)
+    return try hpke.open(
+      enc: kemOutput, recipientPrivateKey: privateKey, info: info, aad: [], ciphertext: ciphertext)
+  }
+
+  /// EncryptContext { opaque label<V> = "MLS 1.0 " + Label; opaque context<V>; }. RFC 9420 §5.1.3.
+  static func encryptContext(label: String, context: [UInt8]) throws(CryptoError) -> [UInt8] {
+    var writer = TLSWriter()
+    do {
+      try writer.writeOpaque(Array("MLS 1.0 \(label)".utf8))
+      try writer.writeOpaque(context)
+    } catch {
+      throw .invalidLength("EncryptContext field too long for a varint")
+    }
+    return writer.bytes
+  }
+}

@@ -1,0 +1,288 @@
+/// The AEAD slot of an HPKE suite: a real AEAD, or "export-only" (id 0xFFFF), whose contexts
+/// can only export secrets. RFC 9180 §7.3.
+public enum HPKEAEAD: Sendable, Hashable {
+  case aead(AEADAlgorithm)
+  case exportOnly
+
+  /// The HPKE AEAD identifier.
+  public var id: UInt16 {
+    switch self {
+    case .aead(let algorithm): algorithm.hpkeAEADID
+    case .exportOnly: 0xFFFF
+    }
+  }
+
+  /// Nk: zero for export-only.
+  var keyLength: Int {
+    switch self {
+    case .aead(let algorithm): algorithm.keyLength
+    case .exportOnly: 0
+    }
+  }
+
+  /// Nn: zero for export-only.
+  var nonceLength: Int {
+    switch self {
+    case .aead(let algorithm): algorithm.nonceLength
+    case .exportOnly: 0
+    }
+  }
+}
+
+/// A pre-shared key and its identifier, for the psk and auth_psk modes. RFC 9180 §5.1.2.
+public struct HPKEPreSharedKey: Sendable {
+  public let key: SecretBytes
+  public let id: [UInt8]
+
+  public init(key: SecretBytes, id: [UInt8]) {
+    self.key = key
+    self.id = id
+  }
+}
+
+/// The four HPKE modes. RFC 9180 §5 Table 1.
+public enum HPKEMode: UInt8, Sendable {
+  case base = 0x00
+  case psk = 0x01
+  case auth = 0x02
+  case authPSK = 0x03
+}
+
+/// Hybrid Public Key Encryption (RFC 9180) with a DHKEM, HKDF and an AEAD.
+///
+/// The mode follows from the arguments: a `psk` selects psk (or auth_psk), a sender key selects
+/// auth (or auth_psk), neither selects base — which keeps the mode and its inputs consistent.
+public struct HPKE: Sendable {
+  public let kem: KEMAlgorithm
+  public let kdf: HashAlgorithm
+  public let aead: HPKEAEAD
+
+  let dhkem: DHKEM
+  let kdfLabeled: LabeledKDF
+
+  public init(kem: KEMAlgorithm, kdf: HashAlgorithm, aead: HPKEAEAD) {
+    self.kem = kem
+    self.kdf = kdf
+    self.aead = aead
+    dhkem = DHKEM(kem)
+    var suiteID = Array("HPKE".utf8)
+    for id in [kem.hpkeKEMID, kdf.hpkeKDFID, aead.id] {
+      suiteID += [UInt8(truncatingIfNeeded: id >> 8), UInt8(truncatingIfNeeded: id)]
+    }
+    kdfLabeled = LabeledKDF(hash: kdf, suiteID: suiteID)
+  }
+
+  // MARK: Keys
+
+  /// GenerateKeyPair(): a fresh KEM key pair. RFC 9180 §4.
+  public func generateKeyPair() throws(CryptoError) -> (
+    privateKey: SecretBytes, publicKey: [UInt8]
+  ) {
+    let pair = try dhkem.generateKeyPair()
+    return (pair.privateKey, pair.publicKey)
+  }
+
+  /// DeriveKeyPair(ikm): the deterministic key pair of RFC 9180 §7.1.3.
+  public func deriveKeyPair(ikm: SecretBytes) throws(CryptoError) -> (
+    privateKey: SecretBytes, publicKey: [UInt8]
+  ) {
+    let pair = try dhkem.deriveKeyPair(ikm: ikm)
+    return (pair.privateKey, pair.publicKey)
+  }
+
+  /// The serialized public key of a serialized private key (validated on import).
+  public func publicKey(for privateKey: SecretBytes) throws(CryptoError) -> [UInt8] {
+    try dhkem.keyPair(privateKey: privateKey).publicKey
+  }
+
+  // MARK: Setup
+
+  /// SetupBaseS / SetupPSKS / SetupAuthS / SetupAuthPSKS. RFC 9180 §5.1.
+  ///
+  /// - Parameters:
+  ///   - psk: selects the psk modes; both its key and id must be non-empty.
+  ///   - senderPrivateKey: selects the auth modes (the sender's static key skS).
+  public func setupSender(
+    recipientPublicKey: [UInt8], info: [UInt8], psk: HPKEPreSharedKey? = nil,
+    senderPrivateKey: SecretBytes? = nil
+  ) throws(CryptoError) -> HPKESenderContext {
+    try setupSender(
+      recipientPublicKey: recipientPublicKey, info: info, psk: psk,
+      senderPrivateKey: senderPrivateKey, ephemeral: nil)
+  }
+
+  /// SetupBaseR / SetupPSKR / SetupAuthR / SetupAuthPSKR. RFC 9180 §5.1.
+  public func setupReceiver(
+    enc: [UInt8], recipientPrivateKey: SecretBytes, info: [UInt8], psk: HPKEPreSharedKey? = nil,
+    senderPublicKey: [UInt8]? = nil
+  ) throws(CryptoError) -> HPKEReceiverContext {
+    let mode = try Self.mode(psk: psk, authenticated: senderPublicKey != nil)
+    let recipient = try dhkem.keyPair(privateKey: recipientPrivateKey)
+    let sharedSecret = try dhkem.decap(
+      enc: enc, recipient: recipient, senderPublicKey: senderPublicKey)
+    let core = try keySchedule(mode: mode, sharedSecret: sharedSecret, info: info, psk: psk)
+    return HPKEReceiverContext(core: core)
+  }
+
+  /// The sender setup with an optional fixed ephemeral key: known-answer tests only.
+  func setupSender(
+    recipientPublicKey: [UInt8], info: [UInt8], psk: HPKEPreSharedKey?,
+    senderPrivateKey: SecretBytes?, ephemeral: DHKEM.KeyPair?
+  ) throws(CryptoError) -> HPKESenderContext {
+    let mode = try Self.mode(psk: psk, authenticated: senderPrivateKey != nil)
+    var sender: DHKEM.KeyPair?
+    if let senderPrivateKey { sender = try dhkem.keyPair(privateKey: senderPrivateKey) }
+    let encapsulation = try dhkem.encap(
+      recipientPublicKey: recipientPublicKey, sender: sender, ephemeral: ephemeral)
+    let core = try keySchedule(
+      mode: mode, sharedSecret: encapsulation.sharedSecret, info: info, psk: psk)
+    return HPKESenderContext(enc: encapsulation.enc, core: core)
+  }
+
+  // MARK: Single-shot
+
+  /// Single-shot encryption: setup, then one seal at sequence number 0. RFC 9180 §6.1.
+  public func seal(
+    recipientPublicKey: [UInt8], info: [UInt8], aad: [UInt8], plaintext: [UInt8],
+    psk: HPKEPreSharedKey? = nil, senderPrivateKey: SecretBytes? = nil
+  ) throws(CryptoError) -> (enc: [UInt8], ciphertext: [UInt8]) {
+    var context = try setupSender(
+      recipientPublicKey: recipientPublicKey, info: info, psk: psk,
+      senderPrivateKey: senderPrivateKey)
+    let ciphertext = try context.seal(aad: aad, plaintext: plaintext)
+    return (context.enc, ciphertext)
+  }
+
+  /// Single-shot decryption. RFC 9180 §6.1.
+  public func open(
+    enc: [UInt8], recipientPrivateKey: SecretBytes, info: [UInt8], aad: [UInt8],
+    ciphertext: [UInt8], psk: HPKEPreSharedKey? = nil, senderPublicKey: [UInt8]? = nil
+  ) throws(CryptoError) -> [UInt8] {
+    var context = try setupReceiver(
+      enc: enc, recipientPrivateKey: recipientPrivateKey, info: info, psk: psk,
+      senderPublicKey: senderPublicKey)
+    return try context.open(aad: aad, ciphertext: ciphertext)
+  }
+
+  /// Single-shot export on the sender side: (enc, exported secret). RFC 9180 §6.2.
+  public func sendExport(
+    recipientPublicKey: [UInt8], info: [UInt8], exporterContext: [UInt8], length: Int,
+    psk: HPKEPreSharedKey? = nil, senderPrivateKey: SecretBytes? = nil
+  ) throws(CryptoError) -> (enc: [UInt8], exported: SecretBytes) {
+    let context = try setupSender(
+      recipientPublicKey: recipientPublicKey, info: info, psk: psk,
+      senderPrivateKey: senderPrivateKey)
+    let exported = try context.export(exporterContext: exporterContext, length: length)
+    return (context.enc, exported)
+  }
+
+  /// Single-shot export on the receiver side. RFC 9180 §6.2.
+  public func receiveExport(
+    enc: [UInt8], recipientPrivateKey: SecretBytes, info: [UInt8], exporterContext: [UInt8],
+    length: Int, psk: HPKEPreSharedKey? = nil, senderPublicKey: [UInt8]? = nil
+  ) throws(CryptoError) -> SecretBytes {
+    let context = try setupReceiver(
+      enc: enc, recipientPrivateKey: recipientPrivateKey, info: info, psk: psk,
+      senderPublicKey: senderPublicKey)
+    return try context.export(exporterContext: exporterContext, length: length)
+  }
+
+  // MARK: Key schedule
+
+  /// VerifyPSKInputs, RFC 9180 §5.1: a PSK needs both a key and an id. With the mode derived from
+  /// the arguments, "psk mode without a psk" and its converse cannot be expressed.
+  static func mode(psk: HPKEPreSharedKey?, authenticated: Bool) throws(CryptoError) -> HPKEMode {
+    guard let psk else { return authenticated ? .auth : .base }
+    guard !psk.key.isEmpty else { throw .invalidLength("HPKE psk must not be empty") }
+    guard !psk.id.isEmpty else { throw .invalidLength("HPKE psk_id must not be empty") }
+    return authenticated ? .authPSK : .psk
+  }
+
+  /// KeySchedule(mode, shared_secret, info, psk, psk_id). RFC 9180 §5.1.
+  func keySchedule(
+    mode: HPKEMode, sharedSecret: SecretBytes, info: [UInt8], psk: HPKEPreSharedKey?
+  ) throws(CryptoError) -> HPKEContextCore {
+    let pskIDHash = try kdfLabeled.extract(label: "psk_id_hash", publicIKM: psk?.id ?? [])
+    let infoHash = try kdfLabeled.extract(label: "info_hash", publicIKM: info)
+    let context = [mode.rawValue] + pskIDHash.revealed() + infoHash.revealed()
+    let secret = try kdfLabeled.extract(
+      salt: sharedSecret, label: "secret", ikm: psk?.key ?? SecretBytes(zeros: 0))
+    let key = try kdfLabeled.expand(
+      prk: secret, label: "key", info: context, length: aead.keyLength)
+    let baseNonce = try kdfLabeled.expand(
+      prk: secret, label: "base_nonce", info: context, length: aead.nonceLength)
+    let exporterSecret = try kdfLabeled.expand(
+      prk: secret, label: "exp", info: context, length: kdf.outputLength)
+    return HPKEContextCore(
+      aead: aead, kdf: kdfLabeled, keyScheduleContext: context, key: key,
+      baseNonce: baseNonce.revealed(), exporterSecret: exporterSecret)
+  }
+}
+
+// MARK: Known-answer hooks
+
+/// Deterministic entry points for the RFC 9180 Appendix A vectors, which fix the ephemeral key
+/// through DeriveKeyPair(ikmE). A reused ikmE reuses the ephemeral key: never use these in
+/// production code.
+extension HPKE {
+  /// Encap / AuthEncap with the ephemeral key pair DeriveKeyPair(ikmE): (shared_secret, enc).
+  @_spi(KnownAnswer)
+  public func encapsulate(
+    recipientPublicKey: [UInt8], senderPrivateKey: SecretBytes? = nil, ephemeralIKM: SecretBytes
+  ) throws(CryptoError) -> (sharedSecret: SecretBytes, enc: [UInt8]) {
+    var sender: DHKEM.KeyPair?
+    if let senderPrivateKey { sender = try dhkem.keyPair(privateKey: senderPrivateKey) }
+    let ephemeral = try dhkem.deriveKeyPair(ikm: ephemeralIKM)
+    let result = try dhkem.encap(
+      recipientPublicKey: recipientPublicKey, sender: sender, ephemeral: ephemeral)
+    return (result.sharedSecret, result.enc)
+  }
+
+  /// Decap / AuthDecap: the recipient's shared_secret.
+  @_spi(KnownAnswer)
+  public func decapsulate(
+    enc: [UInt8], recipientPrivateKey: SecretBytes, senderPublicKey: [UInt8]? = nil
+  ) throws(CryptoError) -> SecretBytes {
+    let recipient = try dhkem.keyPair(privateKey: recipientPrivateKey)
+    return try dhkem.decap(enc: enc, recipient: recipient, senderPublicKey: senderPublicKey)
+  }
+
+  /// The sender setup with the ephemeral key pair DeriveKeyPair(ikmE).
+  @_spi(KnownAnswer)
+  public func setupSender(
+    recipientPublicKey: [UInt8], info: [UInt8], psk: HPKEPreSharedKey? = nil,
+    senderPrivateKey: SecretBytes? = nil, ephemeralIKM: SecretBytes
+  ) throws(CryptoError) -> HPKESenderContext {
+    try setupSender(
+      recipientPublicKey: recipientPublicKey, info: info, psk: psk,
+      senderPrivateKey: senderPrivateKey, ephemeral: try dhkem.deriveKeyPair(ikm: ephemeralIKM))
+  }
+}
+
+extension HPKESenderContext {
+  /// key_schedule_context, key, base_nonce and exporter_secret, for known-answer checks.
+  @_spi(KnownAnswer)
+  public var keyScheduleOutputs: HPKEKeyScheduleOutputs { HPKEKeyScheduleOutputs(core) }
+}
+
+extension HPKEReceiverContext {
+  /// key_schedule_context, key, base_nonce and exporter_secret, for known-answer checks.
+  @_spi(KnownAnswer)
+  public var keyScheduleOutputs: HPKEKeyScheduleOutputs { HPKEKeyScheduleOutputs(core) }
+}
+
+/// What KeySchedule produced (RFC 9180 §5.1), exposed only to known-answer tests.
+@_spi(KnownAnswer)
+public struct HPKEKeyScheduleOutputs: Sendable {
+  public let keyScheduleContext: [UInt8]
+  public let key: SecretBytes
+  public let baseNonce: [UInt8]
+  public let exporterSecret: SecretBytes
+
+  init(_ core: HPKEContextCore) {
+    keyScheduleContext = core.keyScheduleContext
+    key = core.key
+    baseNonce = core.baseNonce
+    exporterSecret = core.exporterSecret
+  }
+}

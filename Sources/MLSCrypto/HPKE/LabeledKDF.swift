@@ -1,0 +1,48 @@
+/// HPKE's labeled HKDF, bound to one suite. RFC 9180 §4.
+///
+/// Every extract and expand is prefixed with "HPKE-v1" and the suite identifier, so that keys
+/// derived for one KEM, KDF or AEAD can never be confused with another's.
+struct LabeledKDF: Sendable {
+  let hash: HashAlgorithm
+  /// "KEM" || I2OSP(kem_id, 2) inside the DHKEM, "HPKE" || kem_id || kdf_id || aead_id outside.
+  let suiteID: [UInt8]
+
+  private static let version = Array("HPKE-v1".utf8)
+
+  /// LabeledExtract(salt, label, ikm) = Extract(salt, "HPKE-v1" || suite_id || label || ikm).
+  func extract(salt: SecretBytes, label: String, ikm: SecretBytes) throws(CryptoError)
+    -> SecretBytes
+  {
+    let prefix = Self.version + suiteID + Array(label.utf8)
+    let labeledIKM = SecretBytes(count: prefix.count + ikm.count) { out in
+      out.copyBytes(from: prefix)
+      ikm.withUnsafeBytes { raw in
+        UnsafeMutableRawBufferPointer(rebasing: out[prefix.count...]).copyMemory(from: raw)
+      }
+    }
+    return try HKDF.extract(hash, salt: salt, ikm: labeledIKM)
+  }
+
+  /// LabeledExtract with a public input (info, psk_id) and an empty salt.
+  func extract(label: String, publicIKM: [UInt8]) throws(CryptoError) -> SecretBytes {
+    try extract(salt: SecretBytes(zeros: 0), label: label, ikm: SecretBytes(publicIKM))
+  }
+
+  /// LabeledExpand(prk, label, info, L) =
+  /// Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id || label || info, L).
+  func expand(prk: SecretBytes, label: String, info: [UInt8], length: Int) throws(CryptoError)
+    -> SecretBytes
+  {
+    guard length >= 0, length <= Int(UInt16.max) else {
+      throw .invalidLength("LabeledExpand length must fit in two bytes")
+    }
+    var labeledInfo: [UInt8] = [
+      UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
+    ]
+    labeledInfo += Self.version
+    labeledInfo += suiteID
+    labeledInfo += Array(label.utf8)
+    labeledInfo += info
+    return try HKDF.expand(hash, prk: prk, info: labeledInfo, length: length)
+  }
+}
