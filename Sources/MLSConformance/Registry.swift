@@ -3,6 +3,7 @@ extension Conformance {
   static let registry: [String: Runner] = [
     "tree-math.json": TreeMathVectors.run,
     "tree-validation.json": TreeValidationVectors.run,
+    "treekem.json": TreeKEMVectors.run,
     "deserialization.json": DeserializationVectors.run,
     "test-vectors.json": HPKEVectors.run,
   ]
