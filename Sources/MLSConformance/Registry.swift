@@ -5,6 +5,10 @@ extension Conformance {
     "tree-validation.json": TreeValidationVectors.run,
     "treekem.json": TreeKEMVectors.run,
     "deserialization.json": DeserializationVectors.run,
+    "messages.json": MessagesVectors.run,
     "test-vectors.json": HPKEVectors.run,
+    "secret-tree.json": SecretTreeVectors.run,
+    "psk_secret.json": PSKSecretVectors.run,
+    "transcript-hashes.json": TranscriptHashesVectors.run,
   ]
 }

@@ -1,0 +1,154 @@
+import MLSCrypto
+
+/// Why a secret tree or hash ratchet refused a request. RFC 9420 §9.
+///
+/// Associated values are positions (leaves, generations), never key material.
+public enum SecretTreeError: Error, Equatable, Sendable {
+  /// A primitive of the cipher suite failed.
+  case crypto(CryptoError)
+  /// A secret tree needs at least one leaf.
+  case emptyTree
+  /// The leaf is not in the tree.
+  case leafOutOfRange(leaf: UInt32, leafCount: UInt32)
+  /// The key of this generation was already used, or was deleted because it fell out of the
+  /// retention window (§9.2): it can never be obtained again.
+  case generationUnavailable(generation: UInt32)
+  /// The generation is further ahead of the ratchet than the configuration allows; deriving up to
+  /// it would let one message force unbounded work.
+  case generationTooFarAhead(generation: UInt32, next: UInt32, maximumDistance: UInt32)
+  /// The ratchet reached the last generation a uint32 can number.
+  case ratchetExhausted
+}
+
+/// How long a receiver keeps keys for out-of-order messages. RFC 9420 §9.2 ("Members MAY keep
+/// unconsumed values around for some reasonable amount of time").
+public struct SecretTreeConfiguration: Hashable, Sendable {
+  /// Skipped keys kept per ratchet (per sender and content kind); the oldest go first.
+  public var maximumSkippedKeys: Int
+  /// How far past the next unused generation a request may jump.
+  public var maximumForwardDistance: UInt32
+
+  public init(maximumSkippedKeys: Int = 5, maximumForwardDistance: UInt32 = 1000) {
+    self.maximumSkippedKeys = max(0, maximumSkippedKeys)
+    self.maximumForwardDistance = maximumForwardDistance
+  }
+}
+
+/// One single-use AEAD key and nonce of a ratchet. RFC 9420 §9.1.
+public struct RatchetKey: Sendable {
+  public let generation: UInt32
+  public let key: SecretBytes
+  public let nonce: [UInt8]
+}
+
+/// The two ratchets of a leaf: handshake messages (proposals, commits) and application messages
+/// use separate key sequences. RFC 9420 §9.
+public enum RatchetKind: Hashable, Sendable {
+  case handshake
+  case application
+
+  /// The `ExpandWithLabel` label that seeds this ratchet from the leaf secret.
+  var label: String {
+    switch self {
+    case .handshake: "handshake"
+    case .application: "application"
+    }
+  }
+}
+
+/// A symmetric hash ratchet: a sequence of single-use keys and nonces. RFC 9420 §9.1.
+///
+/// Only the next generation's secret is kept; every step forward overwrites it, so earlier
+/// generations cannot be derived again. Keys skipped on the way to a later generation are kept,
+/// up to the configured number, for messages that arrive out of order, and each is removed when
+/// handed out (§9.2).
+public struct HashRatchet: Sendable {
+  private let provider: CipherSuiteProvider
+  private let configuration: SecretTreeConfiguration
+  /// `ratchet_secret_[N]_[next]`; nil once the generation counter is exhausted.
+  private var secret: SecretBytes?
+  /// The generation whose key has not been derived yet.
+  public private(set) var nextGeneration: UInt32
+  private var skipped: [UInt32: RatchetKey] = [:]
+
+  init(provider: CipherSuiteProvider, secret: SecretBytes, configuration: SecretTreeConfiguration) {
+    self.provider = provider
+    self.configuration = configuration
+    self.secret = secret
+    self.nextGeneration = 0
+  }
+
+  /// The generations of skipped keys still held, oldest first.
+  public var retainedGenerations: [UInt32] { skipped.keys.sorted() }
+
+  /// The key for the next generation, for sending: each call returns a new generation.
+  public mutating func next() throws(SecretTreeError) -> RatchetKey {
+    try advance()
+  }
+
+  /// The key of `generation`, for receiving; afterwards it cannot be obtained again.
+  ///
+  /// A generation below `nextGeneration` is served from the skipped keys if still held. A later
+  /// one is reached by ratcheting forward, keeping the keys passed over.
+  public mutating func key(for generation: UInt32) throws(SecretTreeError) -> RatchetKey {
+    if generation < nextGeneration {
+      guard let key = skipped.removeValue(forKey: generation) else {
+        throw .generationUnavailable(generation: generation)
+      }
+      return key
+    }
+    let distance = generation - nextGeneration
+    guard distance <= configuration.maximumForwardDistance else {
+      throw .generationTooFarAhead(
+        generation: generation, next: nextGeneration,
+        maximumDistance: configuration.maximumForwardDistance)
+    }
+    while nextGeneration < generation {
+      let passed = try advance()
+      retain(passed)
+    }
+    return try advance()
+  }
+
+  /// Derives the key and nonce of `nextGeneration`, then replaces the secret with the next one.
+  private mutating func advance() throws(SecretTreeError) -> RatchetKey {
+    guard let current = secret else { throw .ratchetExhausted }
+    let generation = nextGeneration
+    let derived = try wrap { () throws(CryptoError) -> (SecretBytes, [UInt8], SecretBytes) in
+      let key = try provider.deriveTreeSecret(
+        secret: current, label: "key", generation: generation, length: provider.aeadKeyLength)
+      let nonce = try provider.deriveTreeSecret(
+        secret: current, label: "nonce", generation: generation,
+        length: provider.aeadNonceLength)
+      let following = try provider.deriveTreeSecret(
+        secret: current, label: "secret", generation: generation, length: provider.hashLength)
+      return (key, nonce.revealed(), following)
+    }
+    if generation == UInt32.max {
+      // No generation number is left for the following secret: drop it.
+      secret = nil
+    } else {
+      secret = derived.2
+      nextGeneration = generation + 1
+    }
+    return RatchetKey(generation: generation, key: derived.0, nonce: derived.1)
+  }
+
+  private mutating func retain(_ key: RatchetKey) {
+    guard configuration.maximumSkippedKeys > 0 else { return }
+    skipped[key.generation] = key
+    while skipped.count > configuration.maximumSkippedKeys, let oldest = skipped.keys.min() {
+      skipped.removeValue(forKey: oldest)
+    }
+  }
+}
+
+/// Runs a provider call, wrapping its error so secret tree functions throw one type.
+@inline(__always)
+func wrap<T>(_ body: () throws(CryptoError) -> T) throws(SecretTreeError) -> T {
+  do throws(CryptoError) {
+    return try body()
+  } catch {
+    throw .crypto(error)
+  }
+}

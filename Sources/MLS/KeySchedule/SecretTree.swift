@@ -1,0 +1,163 @@
+import MLSCrypto
+
+/// The secret tree of an epoch: per-sender hash ratchets derived from `encryption_secret`.
+/// RFC 9420 §9.
+///
+/// Node secrets are derived lazily, only along the path to a leaf that is used. When a parent's
+/// children are derived the parent's secret is deleted, and when a leaf's two ratchets are
+/// seeded the leaf secret is deleted (§9.2), so the tree only ever holds the frontier of unused
+/// subtrees plus the ratchets in use.
+public struct SecretTree: Sendable {
+  public let leafCount: UInt32
+  private let provider: CipherSuiteProvider
+  private let configuration: SecretTreeConfiguration
+  private let math: TreeMath
+  /// Secrets of nodes not yet split into their children.
+  private var nodeSecrets: [NodeIndex: SecretBytes]
+  private var handshakeRatchets: [LeafIndex: HashRatchet] = [:]
+  private var applicationRatchets: [LeafIndex: HashRatchet] = [:]
+
+  public init(
+    provider: CipherSuiteProvider, encryptionSecret: SecretBytes, leafCount: UInt32,
+    configuration: SecretTreeConfiguration = .init()
+  ) throws(SecretTreeError) {
+    guard leafCount > 0 else { throw .emptyTree }
+    self.leafCount = leafCount
+    self.provider = provider
+    self.configuration = configuration
+    // Ratchet trees are full (a power of two leaves, RFC 9420 §7.8); round up so the node
+    // arithmetic below is that of a full tree whatever count a caller passes.
+    let width = UInt64(1) << UInt64(64 - (UInt64(leafCount) - 1).leadingZeroBitCount)
+    self.math = TreeMath(leafCount: UInt32(clamping: leafCount == 1 ? 1 : width))
+    self.nodeSecrets = [math.root: encryptionSecret]
+  }
+
+  /// The number of node secrets still held (for tests of the deletion schedule).
+  public var heldNodeSecretCount: Int { nodeSecrets.count }
+
+  /// The key and nonce a member receiving from `leaf` needs for `generation`. RFC 9420 §9.1.
+  ///
+  /// Each key is returned once: a later request for the same generation fails with
+  /// `.generationUnavailable`.
+  public mutating func key(
+    for leaf: LeafIndex, kind: RatchetKind, generation: UInt32
+  ) throws(SecretTreeError) -> RatchetKey {
+    try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> RatchetKey in
+      try ratchet.key(for: generation)
+    }
+  }
+
+  /// The next key and nonce for `leaf` to send with; the generation goes into the message.
+  public mutating func nextKey(
+    for leaf: LeafIndex, kind: RatchetKind
+  ) throws(SecretTreeError) -> RatchetKey {
+    try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> RatchetKey in
+      try ratchet.next()
+    }
+  }
+
+  private mutating func withRatchet<T>(
+    _ leaf: LeafIndex, _ kind: RatchetKind,
+    _ body: (inout HashRatchet) throws(SecretTreeError) -> T
+  ) throws(SecretTreeError) -> T {
+    try seedRatchetsIfNeeded(leaf)
+    switch kind {
+    case .handshake:
+      guard var ratchet = handshakeRatchets.removeValue(forKey: leaf) else {
+        throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
+      }
+      defer { handshakeRatchets[leaf] = ratchet }
+      return try body(&ratchet)
+    case .application:
+      guard var ratchet = applicationRatchets.removeValue(forKey: leaf) else {
+        throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
+      }
+      defer { applicationRatchets[leaf] = ratchet }
+      return try body(&ratchet)
+    }
+  }
+
+  /// Derives the path from the nearest held ancestor down to `leaf`, then both of the leaf's
+  /// ratchets, deleting each secret once its children exist (§9.2).
+  private mutating func seedRatchetsIfNeeded(_ leaf: LeafIndex) throws(SecretTreeError) {
+    guard leaf.rawValue < leafCount else {
+      throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
+    }
+    if handshakeRatchets[leaf] != nil { return }
+    let target = leaf.nodeIndex
+    // Walk up until a node whose secret is still held; below it nothing on the path exists yet.
+    var path: [NodeIndex] = [target]
+    var top = target
+    while nodeSecrets[top] == nil {
+      guard let parent = math.parent(top) else {
+        // Unreachable for a leaf in range: the root is held until split. Fail closed anyway.
+        throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
+      }
+      top = parent
+      path.append(parent)
+    }
+    // Split each node on the way down, from `top` to the leaf's parent.
+    for node in path.dropFirst().reversed() {
+      try split(node)
+    }
+    guard let leafSecret = nodeSecrets.removeValue(forKey: target) else {
+      throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
+    }
+    let seeds = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
+      let handshake = try provider.expandWithLabel(
+        secret: leafSecret, label: RatchetKind.handshake.label, context: [],
+        length: provider.hashLength)
+      let application = try provider.expandWithLabel(
+        secret: leafSecret, label: RatchetKind.application.label, context: [],
+        length: provider.hashLength)
+      return (handshake, application)
+    }
+    handshakeRatchets[leaf] = HashRatchet(
+      provider: provider, secret: seeds.0, configuration: configuration)
+    applicationRatchets[leaf] = HashRatchet(
+      provider: provider, secret: seeds.1, configuration: configuration)
+  }
+
+  /// Replaces a parent's secret with its two children's. RFC 9420 §9, Figure 25.
+  private mutating func split(_ node: NodeIndex) throws(SecretTreeError) {
+    guard let secret = nodeSecrets[node], let left = math.left(node), let right = math.right(node)
+    else { return }
+    let children = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
+      let leftSecret = try provider.expandWithLabel(
+        secret: secret, label: "tree", context: Array("left".utf8), length: provider.hashLength)
+      let rightSecret = try provider.expandWithLabel(
+        secret: secret, label: "tree", context: Array("right".utf8), length: provider.hashLength)
+      return (leftSecret, rightSecret)
+    }
+    nodeSecrets[left] = children.0
+    nodeSecrets[right] = children.1
+    nodeSecrets.removeValue(forKey: node)
+  }
+}
+
+/// The key and nonce that protect a PrivateMessage's sender data. RFC 9420 §6.3.2.
+///
+/// They depend on a sample of the ciphertext so that each message's sender data is encrypted
+/// under its own key, without a counter the receiver would need before decrypting.
+public enum SenderDataKeys {
+  /// The first `KDF.Nh` bytes of the content ciphertext, or all of it when shorter.
+  public static func ciphertextSample(
+    _ ciphertext: [UInt8], provider: CipherSuiteProvider
+  ) -> [UInt8] {
+    Array(ciphertext.prefix(provider.hashLength))
+  }
+
+  public static func derive(
+    senderDataSecret: SecretBytes, ciphertext: [UInt8], provider: CipherSuiteProvider
+  ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
+    let sample = ciphertextSample(ciphertext, provider: provider)
+    return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+      let key = try provider.expandWithLabel(
+        secret: senderDataSecret, label: "key", context: sample, length: provider.aeadKeyLength)
+      let nonce = try provider.expandWithLabel(
+        secret: senderDataSecret, label: "nonce", context: sample,
+        length: provider.aeadNonceLength)
+      return (key, nonce.revealed())
+    }
+  }
+}
