@@ -4,6 +4,7 @@ extension Conformance {
     "tree-math.json": TreeMathVectors.run,
     "tree-validation.json": TreeValidationVectors.run,
     "treekem.json": TreeKEMVectors.run,
+    "tree-operations.json": TreeOperationsVectors.run,
     "deserialization.json": DeserializationVectors.run,
     "messages.json": MessagesVectors.run,
     "test-vectors.json": HPKEVectors.run,
