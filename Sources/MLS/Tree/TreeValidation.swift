@@ -118,3 +118,77 @@ extension PublicRatchetTree {
     }
   }
 }
+
+extension LeafNode {
+  /// The SignWithLabel label of a leaf node. RFC 9420 §7.2.
+  static let signatureLabel = "LeafNodeTBS"
+
+  /// Checks the signature over LeafNodeTBS with the leaf's own signature key. RFC 9420 §7.2.
+  ///
+  /// `groupID` and `leafIndex` are the context update and commit leaves are signed with.
+  public func verifySignature(
+    groupID: [UInt8], leafIndex: LeafIndex, provider: CipherSuiteProvider
+  ) throws(CryptoError) {
+    let content: [UInt8]
+    do {
+      content = try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
+    } catch {
+      throw .invalidLength("LeafNodeTBS")
+    }
+    try provider.verifyWithLabel(
+      publicKey: signatureKey, label: Self.signatureLabel, content: content, signature: signature)
+  }
+
+  /// Signs the leaf: sets `signature` over LeafNodeTBS. RFC 9420 §7.2.
+  public mutating func sign(
+    privateKey: SecretBytes, groupID: [UInt8], leafIndex: LeafIndex,
+    provider: CipherSuiteProvider
+  ) throws(CryptoError) {
+    let content: [UInt8]
+    do {
+      content = try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
+    } catch {
+      throw .invalidLength("LeafNodeTBS")
+    }
+    signature = try provider.signWithLabel(
+      privateKey: privateKey, label: Self.signatureLabel, content: content)
+  }
+}
+
+extension PublicRatchetTree {
+  /// Verifies every leaf's signature. RFC 9420 §7.3, §12.4.3.1.
+  public func verifyLeafSignatures(
+    groupID: [UInt8], provider: CipherSuiteProvider
+  ) throws(TreeValidationError) {
+    for leaf in occupiedLeaves {
+      guard let node = leafNode(at: leaf) else { continue }
+      do {
+        try node.verifySignature(groupID: groupID, leafIndex: leaf, provider: provider)
+      } catch {
+        throw .leafSignatureInvalid(leaf)
+      }
+    }
+  }
+
+  /// The integrity checks a joiner runs on a received tree. RFC 9420 §12.4.3.1.
+  ///
+  /// The root tree hash must equal the one the group agreed on; unmerged leaves must be
+  /// consistent; keys unique; every non-blank parent parent-hash valid; every leaf signed.
+  /// Credential, capability and lifetime rules (§7.3) belong to the group layer, which knows
+  /// the group's policy and clock.
+  public mutating func validate(
+    groupID: [UInt8], expectedTreeHash: [UInt8], provider: CipherSuiteProvider
+  ) throws(TreeValidationError) {
+    let treeHash: [UInt8]
+    do {
+      treeHash = try rootTreeHash(using: provider.hash)
+    } catch {
+      throw .cryptoFailure("tree hash")
+    }
+    guard treeHash == expectedTreeHash else { throw .treeHashMismatch }
+    try verifyUnmergedLeaves()
+    try verifyUniqueKeys()
+    try verifyParentHashes(using: provider.hash)
+    try verifyLeafSignatures(groupID: groupID, provider: provider)
+  }
+}

@@ -29,9 +29,10 @@ enum TreeValidationVectors {
         let hash = try tree.treeHash(of: node, using: algorithm)
         try expectBytes(hash, testCase.tree_hashes[index].bytes, "tree_hashes[\(index)]")
       }
-      try tree.verifyParentHashes(using: algorithm)
-      try tree.verifyUnmergedLeaves()
-      try tree.verifyUniqueKeys()
+      try tree.validate(
+        groupID: testCase.group_id.bytes,
+        expectedTreeHash: testCase.tree_hashes[Int(tree.root.rawValue)].bytes,
+        provider: provider)
       return .passed
     }
   }
