@@ -29,6 +29,11 @@ public struct TreeKEMPrivateState: Sendable {
     return keyPair.publicKey
   }
 
+  /// Keeps a private key for a node (one derived elsewhere, e.g. by the committer).
+  mutating func setPrivateKey(_ privateKey: SecretBytes, at node: NodeIndex) {
+    privateKeys[node] = privateKey
+  }
+
   /// Forgets the private keys of the given nodes (replaced or blanked nodes, §7.5).
   public mutating func forget<S: Sequence>(_ nodes: S) where S.Element == NodeIndex {
     for node in nodes { privateKeys[node] = nil }

@@ -55,6 +55,9 @@ enum TreeKEMVectors {
         try checkUpdatePath(
           pathCase, number: number, testCase: testCase, tree: tree, states: states,
           provider: provider)
+        try checkCreatedPath(
+          from: LeafIndex(pathCase.sender), number: number, testCase: testCase, tree: tree,
+          states: states, provider: provider)
       }
       return .passed
     }
@@ -102,5 +105,48 @@ enum TreeKEMVectors {
       epoch: testCase.epoch, treeHash: treeHash,
       confirmedTranscriptHash: testCase.confirmed_transcript_hash.bytes, extensions: [])
     return try context.tlsSerialized()
+  }
+
+  /// Creates a fresh UpdatePath from the sender's leaf and has every other member process it.
+  static func checkCreatedPath(
+    from sender: LeafIndex, number: Int, testCase: Case, tree: PublicRatchetTree,
+    states: [LeafIndex: TreeKEMPrivateState], provider: CipherSuiteProvider
+  ) throws {
+    guard let senderLeaf = tree.leafNode(at: sender),
+      let senderKeys = testCase.leaves_private.first(where: { $0.index == sender.rawValue })
+    else { throw VectorMismatch("no leaf or keys for sender \(sender.rawValue)") }
+    let signatureKey = SecretBytes(senderKeys.signature_priv.bytes)
+    try expectBytes(
+      try provider.signaturePublicKey(for: signatureKey), senderLeaf.signatureKey,
+      "leaves_private[\(sender.rawValue)].signature_priv")
+    var committerTree = tree
+    let prepared = try TreeKEM.preparePath(
+      tree: &committerTree, sender: sender, leafNode: senderLeaf,
+      signaturePrivateKey: signatureKey, groupID: testCase.group_id.bytes, provider: provider)
+    let treeHash = try committerTree.rootTreeHash(using: provider.hash)
+    let context = try groupContext(testCase, treeHash: treeHash)
+    let path = try TreeKEM.encryptPath(
+      prepared, tree: committerTree, groupContext: context, provider: provider)
+    try prepared.privateState.verifyConsistent(with: committerTree, provider: provider)
+    let wirePath = try UpdatePath(tlsSerialized: try path.tlsSerialized())
+    var receivers = 0
+    for receiver in tree.occupiedLeaves where receiver != sender {
+      guard var state = states[receiver] else {
+        throw VectorMismatch("no private state for leaf \(receiver.rawValue)")
+      }
+      var merged = tree
+      try TreeKEM.merge(wirePath, from: sender, into: &merged, provider: provider)
+      try expectBytes(
+        try merged.rootTreeHash(using: provider.hash), treeHash, "created path \(number) tree hash")
+      let decrypted = try TreeKEM.decrypt(
+        wirePath, from: sender, tree: merged, state: &state, groupContext: context,
+        provider: provider)
+      try expectBytes(
+        decrypted.commitSecret.revealed(), prepared.commitSecret.revealed(),
+        "created path \(number) commit secret at leaf \(receiver.rawValue)")
+      try state.verifyConsistent(with: merged, provider: provider)
+      receivers += 1
+    }
+    try expect(receivers == tree.occupiedLeaves.count - 1, "created path \(number) receivers")
   }
 }
