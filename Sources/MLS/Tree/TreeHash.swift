@@ -109,8 +109,19 @@ extension PublicRatchetTree {
   mutating func originalTreeHash(
     of index: NodeIndex, excluding excluded: [LeafIndex], using algorithm: HashAlgorithm
   ) throws -> [UInt8] {
+    try originalTreeHash(of: index, excludingSorted: excluded.sorted()[...], using: algorithm)
+  }
+
+  /// `excluded` is sorted, so the part under each subtree is one binary-searched slice and a
+  /// hostile list costs O(log k) per blank node visited rather than O(k).
+  private mutating func originalTreeHash(
+    of index: NodeIndex, excludingSorted excluded: ArraySlice<LeafIndex>,
+    using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
     let range = leafRange(under: index)
-    let inside = excluded.filter { range.contains($0.rawValue) }
+    let lower = Self.partitionPoint(excluded) { $0.rawValue < range.lowerBound }
+    let upper = Self.partitionPoint(excluded) { $0.rawValue <= range.upperBound }
+    let inside = excluded[lower..<max(lower, upper)]
     if inside.isEmpty { return try treeHash(of: index, using: algorithm) }
     var writer = TLSWriter()
     if let leaf = index.leafIndex {
@@ -122,16 +133,32 @@ extension PublicRatchetTree {
       guard let left = math.left(index), let right = math.right(index) else {
         throw RatchetTreeError.nodeOutOfRange(index)
       }
-      let leftHash = try originalTreeHash(of: left, excluding: inside, using: algorithm)
-      let rightHash = try originalTreeHash(of: right, excluding: inside, using: algorithm)
+      let leftHash = try originalTreeHash(of: left, excludingSorted: inside, using: algorithm)
+      let rightHash = try originalTreeHash(of: right, excludingSorted: inside, using: algorithm)
       var parent = parentNode(at: index)
-      parent?.unmergedLeaves.removeAll { inside.contains($0) }
+      if let unmerged = parent?.unmergedLeaves, !unmerged.isEmpty {
+        let dropped = Set(inside)
+        parent?.unmergedLeaves = unmerged.filter { !dropped.contains($0) }
+      }
       writer.write(NodeTypeCode.parent)
       try writer.writeOptional(parent)
       try writer.writeOpaque(leftHash)
       try writer.writeOpaque(rightHash)
     }
     return try Digest.hash(algorithm, writer.bytes)
+  }
+
+  /// The first position in a slice partitioned by `isBefore` where it no longer holds.
+  private static func partitionPoint(
+    _ slice: ArraySlice<LeafIndex>, _ isBefore: (LeafIndex) -> Bool
+  ) -> Int {
+    var low = slice.startIndex
+    var high = slice.endIndex
+    while low < high {
+      let middle = low + (high - low) / 2
+      if isBefore(slice[middle]) { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 
   /// The parent hash of a non-blank parent with the given copath child. RFC 9420 §7.9.

@@ -53,11 +53,13 @@ extension PublicRatchetTree {
         let childRange = leafRange(under: child)
         let unmergedBelow = Set(
           parent.unmergedLeaves.filter { childRange.contains($0.rawValue) }.map(\.nodeIndex))
-        let resolution = resolution(of: child)
-        for candidate in resolution where storedParentHash(at: candidate) == expected {
-          var rest = Set(resolution)
-          rest.remove(candidate)
-          if rest == unmergedBelow { matches += 1 }
+        let resolution = Set(resolution(of: child))
+        // rest == unmergedBelow with rest = resolution minus the candidate, checked once for
+        // the shared part so that many look-alike candidates cost O(1) each.
+        guard unmergedBelow.isSubset(of: resolution), resolution.count == unmergedBelow.count + 1
+        else { continue }
+        for candidate in resolution where !unmergedBelow.contains(candidate) {
+          if storedParentHash(at: candidate) == expected { matches += 1 }
         }
       }
       guard matches == 1 else { throw .parentHashNotValid(index) }
