@@ -273,6 +273,20 @@ struct TreeKEMTests {
     }
   }
 
+  @Test func parallelSignatureCheckNamesTheLowestBadLeaf() throws {
+    let group = try TreeKEMGroup(members: 130)
+    var tree = group.tree
+    try tree.verifyLeafSignatures(groupID: group.groupID, provider: group.provider)
+    for bad in [LeafIndex(129), LeafIndex(70)] {
+      guard var leaf = tree.leafNode(at: bad) else { throw TreeKEMError.invalidSender(bad) }
+      leaf.signature[3] ^= 0x40
+      try tree.setNode(.leaf(leaf), at: bad.nodeIndex)
+    }
+    #expect(throws: TreeValidationError.leafSignatureInvalid(LeafIndex(70))) {
+      try tree.verifyLeafSignatures(groupID: group.groupID, provider: group.provider)
+    }
+  }
+
   @Test func commitLeafSignatureBindsGroupAndPosition() throws {
     let group = try TreeKEMGroup(members: 2)
     let commit = try group.commit(from: LeafIndex(1))
