@@ -5,6 +5,9 @@ extension Conformance {
     "test-vectors.json": HPKEVectors.run,
     // RFC 9420 foundation.
     "tree-math.json": TreeMathVectors.run,
+    "tree-validation.json": TreeValidationVectors.run,
+    "treekem.json": TreeKEMVectors.run,
+    "tree-operations.json": TreeOperationsVectors.run,
     "deserialization.json": DeserializationVectors.run,
     "crypto-basics.json": CryptoBasicsVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
