@@ -5,9 +5,6 @@ extension Conformance {
     "test-vectors.json": HPKEVectors.run,
     // RFC 9420 foundation.
     "tree-math.json": TreeMathVectors.run,
-    "tree-validation.json": TreeValidationVectors.run,
-    "treekem.json": TreeKEMVectors.run,
-    "tree-operations.json": TreeOperationsVectors.run,
     "deserialization.json": DeserializationVectors.run,
     "crypto-basics.json": CryptoBasicsVectors.run,
     "secret-tree.json": SecretTreeVectors.run,
@@ -16,5 +13,8 @@ extension Conformance {
     "transcript-hashes.json": TranscriptHashesVectors.run,
     // RFC 9420 wire structures and tree.
     "messages.json": MessagesVectors.run,
+    "tree-validation.json": TreeValidationVectors.run,
+    "tree-operations.json": TreeOperationsVectors.run,
+    "treekem.json": TreeKEMVectors.run,
   ]
 }
