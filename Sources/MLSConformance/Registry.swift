@@ -13,5 +13,6 @@ extension Conformance {
     "transcript-hashes.json": TranscriptHashesVectors.run,
     // RFC 9420 wire structures and tree.
     "messages.json": MessagesVectors.run,
+    "message-protection.json": MessageProtectionVectors.run,
   ]
 }
