@@ -204,6 +204,19 @@ struct FramingPublicTests {
     let accepted = try Framing.protectPublic(
       newMemberCommit, keys: keys, provider: fixture.provider)
     #expect(accepted.membershipTag == nil)
+    // A joiner holds no epoch keys: the keyless overload frames its commit the same way.
+    let joinerFramed = try Framing.protectPublic(
+      newMemberCommit, groupContext: fixture.context, membershipKey: nil,
+      provider: fixture.provider)
+    #expect(joinerFramed == accepted)
+    #expect(
+      try Framing.unprotectPublic(joinerFramed, keys: keys, provider: fixture.provider)
+        == newMemberCommit)
+    let member = try fixture.authenticated(FramingFixture.proposal, wireFormat: .publicMessage)
+    #expect(throws: FramingError.missingMembershipTag) {
+      try Framing.protectPublic(
+        member, groupContext: fixture.context, membershipKey: nil, provider: fixture.provider)
+    }
   }
 
   @Test func wireFormatAndConfirmationTagAreChecked() throws {
