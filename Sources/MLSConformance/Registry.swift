@@ -16,5 +16,7 @@ extension Conformance {
     "tree-validation.json": TreeValidationVectors.run,
     "tree-operations.json": TreeOperationsVectors.run,
     "treekem.json": TreeKEMVectors.run,
+    // RFC 9420 framing and group.
+    "message-protection.json": MessageProtectionVectors.run,
   ]
 }
