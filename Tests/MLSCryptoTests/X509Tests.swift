@@ -139,6 +139,13 @@ struct X509Tests {
         _ = try verifier.verify(
           chain: pki.chain, at: X509TestPKI.now + 11, signatureKey: pki.leafKey)
       } == .expired)
+    // OpenSSL counts notAfter itself as expired (X509_cmp_time), a second before RFC 5280 does.
+    _ = try verifier.verify(chain: pki.chain, at: X509TestPKI.now + 9, signatureKey: pki.leafKey)
+    #expect(
+      rejection {
+        _ = try verifier.verify(
+          chain: pki.chain, at: X509TestPKI.now + 10, signatureKey: pki.leafKey)
+      } == .expired)
     #expect(
       rejection {
         _ = try verifier.verify(
