@@ -13,5 +13,10 @@ extension Conformance {
     "transcript-hashes.json": TranscriptHashesVectors.run,
     // RFC 9420 wire structures and tree.
     "messages.json": MessagesVectors.run,
+    "tree-validation.json": TreeValidationVectors.run,
+    "tree-operations.json": TreeOperationsVectors.run,
+    "treekem.json": TreeKEMVectors.run,
+    // RFC 9420 framing and group.
+    "message-protection.json": MessageProtectionVectors.run,
   ]
 }

@@ -28,6 +28,13 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
     try body(UnsafeMutableRawBufferPointer(storage.buffer))
   }
 
+  /// Copies `bytes` and calls `afterWipe` with the storage once it has been wiped, just before it
+  /// is freed, so a test can observe that releasing a secret really overwrites it.
+  init(_ bytes: [UInt8], afterWipe: @escaping @Sendable (UnsafeRawBufferPointer) -> Void) {
+    storage = Storage(count: bytes.count, afterWipe: afterWipe)
+    UnsafeMutableRawBufferPointer(storage.buffer).copyBytes(from: bytes)
+  }
+
   public var count: Int { storage.buffer.count }
   public var isEmpty: Bool { storage.buffer.isEmpty }
 
@@ -49,16 +56,19 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
   private final class Storage: @unchecked Sendable {
     // Immutable after initialisation; only deinit writes (to wipe).
     let buffer: UnsafeMutableBufferPointer<UInt8>
+    let afterWipe: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
-    init(count: Int) {
+    init(count: Int, afterWipe: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
       buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 0))
       buffer.initialize(repeating: 0)
+      self.afterWipe = afterWipe
     }
 
     deinit {
       if let base = buffer.baseAddress, buffer.count > 0 {
         OPENSSL_cleanse(base, buffer.count)
       }
+      afterWipe?(UnsafeRawBufferPointer(buffer))
       buffer.deallocate()
     }
   }

@@ -1,0 +1,225 @@
+import MLSCodec
+import MLSCrypto
+
+/// Cached tree hashes, one slot per node. RFC 9420 §7.8.
+///
+/// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
+/// only on its subtree, clearing a changed node and its direct path keeps every other slot valid.
+struct TreeHashCache: Sendable {
+  var algorithm: HashAlgorithm?
+  var hashes: [[UInt8]?]
+  /// How many node hashes were computed (a testing hook for the O(log n) update cost).
+  var computations = 0
+
+  init(nodeCount: Int) {
+    hashes = Array(repeating: nil, count: nodeCount)
+  }
+
+  /// Clears the slot of `node` and of every node on its direct path.
+  mutating func invalidate(_ node: NodeIndex, math: TreeMath) {
+    guard node.rawValue < hashes.count else { return }
+    hashes[Int(node.rawValue)] = nil
+    for parent in math.directPath(node) { hashes[Int(parent.rawValue)] = nil }
+  }
+
+  /// Adds empty slots for the new right half and root; the old nodes keep their indices and
+  /// subtrees, so their hashes stay valid.
+  mutating func extend(by count: Int) {
+    hashes.append(contentsOf: repeatElement(nil, count: count))
+  }
+
+  /// Drops the slots of the removed right half and root.
+  mutating func truncate(to count: Int) {
+    hashes.removeLast(hashes.count - count)
+  }
+
+  /// Starts over for another hash algorithm.
+  mutating func reset(for algorithm: HashAlgorithm) {
+    self.algorithm = algorithm
+    hashes = Array(repeating: nil, count: hashes.count)
+  }
+}
+
+/// Node-type codes used in tree hash inputs. RFC 9420 §7.8.
+enum NodeTypeCode {
+  static let leaf: UInt8 = 1
+  static let parent: UInt8 = 2
+}
+
+extension PublicRatchetTree {
+  /// The leaves under a node, as a range of leaf indices. RFC 9420 Appendix C.
+  func leafRange(under index: NodeIndex) -> ClosedRange<UInt32> {
+    let halfWidth = (UInt32(1) << UInt32(index.level)) - 1
+    let first = (index.rawValue - halfWidth) / 2
+    let last = (index.rawValue + halfWidth) / 2
+    return first...last
+  }
+
+  /// Whether `node` lies in the subtree under `ancestor` (or is it).
+  func isInSubtree(_ node: NodeIndex, of ancestor: NodeIndex) -> Bool {
+    let halfWidth = (UInt32(1) << UInt32(ancestor.level)) - 1
+    return node.rawValue >= ancestor.rawValue - halfWidth
+      && node.rawValue <= ancestor.rawValue + halfWidth
+  }
+
+  /// The tree hash of a node, from the cache when it is valid. RFC 9420 §7.8.
+  public mutating func treeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
+    -> [UInt8]
+  {
+    guard index.rawValue < nodes.count else { throw RatchetTreeError.nodeOutOfRange(index) }
+    if hashCache.algorithm != algorithm { hashCache.reset(for: algorithm) }
+    return try cachedTreeHash(of: index, using: algorithm)
+  }
+
+  /// The tree hash of the root. RFC 9420 §7.8.
+  public mutating func rootTreeHash(using algorithm: HashAlgorithm) throws -> [UInt8] {
+    try treeHash(of: root, using: algorithm)
+  }
+
+  private mutating func cachedTreeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
+    -> [UInt8]
+  {
+    if let cached = hashCache.hashes[Int(index.rawValue)] { return cached }
+    var writer = TLSWriter()
+    if let leaf = index.leafIndex {
+      writer.write(NodeTypeCode.leaf)
+      writer.write(leaf.rawValue)
+      try writer.writeOptional(leafNode(at: leaf))
+    } else {
+      guard let left = math.left(index), let right = math.right(index) else {
+        throw RatchetTreeError.nodeOutOfRange(index)
+      }
+      let leftHash = try cachedTreeHash(of: left, using: algorithm)
+      let rightHash = try cachedTreeHash(of: right, using: algorithm)
+      writer.write(NodeTypeCode.parent)
+      try writer.writeOptional(parentNode(at: index))
+      try writer.writeOpaque(leftHash)
+      try writer.writeOpaque(rightHash)
+    }
+    let digest = try Digest.hash(algorithm, writer.bytes)
+    hashCache.hashes[Int(index.rawValue)] = digest
+    hashCache.computations += 1
+    return digest
+  }
+
+  /// The tree hash of a node in the tree where the `excluded` leaves are blanked and dropped
+  /// from every unmerged-leaves list: the "original sibling tree hash" of RFC 9420 §7.9.
+  ///
+  /// Subtrees holding no excluded leaf are unchanged, so their cached hashes are reused.
+  mutating func originalTreeHash(
+    of index: NodeIndex, excluding excluded: [LeafIndex], using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
+    try originalTreeHash(of: index, excludingSorted: excluded.sorted()[...], using: algorithm)
+  }
+
+  /// `excluded` is sorted, so the part under each subtree is one binary-searched slice and a
+  /// hostile list costs O(log k) per blank node visited rather than O(k).
+  private mutating func originalTreeHash(
+    of index: NodeIndex, excludingSorted excluded: ArraySlice<LeafIndex>,
+    using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
+    let range = leafRange(under: index)
+    let lower = Self.partitionPoint(excluded) { $0.rawValue < range.lowerBound }
+    let upper = Self.partitionPoint(excluded) { $0.rawValue <= range.upperBound }
+    let inside = excluded[lower..<max(lower, upper)]
+    if inside.isEmpty { return try treeHash(of: index, using: algorithm) }
+    var writer = TLSWriter()
+    if let leaf = index.leafIndex {
+      // The only leaf here is excluded: hash it as blank.
+      writer.write(NodeTypeCode.leaf)
+      writer.write(leaf.rawValue)
+      writer.write(UInt8(0))
+    } else {
+      guard let left = math.left(index), let right = math.right(index) else {
+        throw RatchetTreeError.nodeOutOfRange(index)
+      }
+      let leftHash = try originalTreeHash(of: left, excludingSorted: inside, using: algorithm)
+      let rightHash = try originalTreeHash(of: right, excludingSorted: inside, using: algorithm)
+      var parent = parentNode(at: index)
+      if let unmerged = parent?.unmergedLeaves, !unmerged.isEmpty {
+        let dropped = Set(inside)
+        parent?.unmergedLeaves = unmerged.filter { !dropped.contains($0) }
+      }
+      writer.write(NodeTypeCode.parent)
+      try writer.writeOptional(parent)
+      try writer.writeOpaque(leftHash)
+      try writer.writeOpaque(rightHash)
+    }
+    return try Digest.hash(algorithm, writer.bytes)
+  }
+
+  /// The first position in a slice partitioned by `isBefore` where it no longer holds.
+  private static func partitionPoint(
+    _ slice: ArraySlice<LeafIndex>, _ isBefore: (LeafIndex) -> Bool
+  ) -> Int {
+    var low = slice.startIndex
+    var high = slice.endIndex
+    while low < high {
+      let middle = low + (high - low) / 2
+      if isBefore(slice[middle]) { low = middle + 1 } else { high = middle }
+    }
+    return low
+  }
+
+  /// The parent hash of a non-blank parent with the given copath child. RFC 9420 §7.9.
+  ///
+  /// Hashes `ParentHashInput { encryption_key, parent_hash, original_sibling_tree_hash }`.
+  public mutating func parentHash(
+    of index: NodeIndex, copathChild: NodeIndex, using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
+    guard let parent = parentNode(at: index) else {
+      throw RatchetTreeError.nodeOutOfRange(index)
+    }
+    let siblingHash = try originalTreeHash(
+      of: copathChild, excluding: parent.unmergedLeaves, using: algorithm)
+    var writer = TLSWriter()
+    try writer.writeOpaque(parent.encryptionKey)
+    try writer.writeOpaque(parent.parentHash)
+    try writer.writeOpaque(siblingHash)
+    return try Digest.hash(algorithm, writer.bytes)
+  }
+
+  /// The parent_hash a node carries: a parent's field, or a commit-sourced leaf's. §7.9.1.
+  func storedParentHash(at index: NodeIndex) -> [UInt8]? {
+    switch node(at: index) {
+    case .parent(let parent): parent.parentHash
+    case .leaf(let leaf):
+      leaf.source.parentHash
+    case nil: nil
+    }
+  }
+}
+
+extension PublicRatchetTree {
+  /// Installs new public keys along a member's filtered direct path and links them with parent
+  /// hashes. RFC 9420 §7.5 (steps 1-3), §7.9.
+  ///
+  /// Blanks the direct path, sets each filtered-direct-path node to a fresh `ParentNode` with the
+  /// given key (in leaf-to-root order) and no unmerged leaves, then fills parent hashes from the
+  /// root down: the top node gets an empty one, each lower node the parent hash of the node above
+  /// it with that node's copath child. Returns the parent hash the member's new leaf must carry.
+  /// The leaf itself is not changed.
+  public mutating func mergePath(
+    from leaf: LeafIndex, encryptionKeys: [[UInt8]], using algorithm: HashAlgorithm
+  ) throws -> [UInt8] {
+    let path = filteredDirectPathWithCopath(of: leaf)
+    guard path.count == encryptionKeys.count else {
+      throw RatchetTreeError.pathLengthMismatch(expected: path.count, actual: encryptionKeys.count)
+    }
+    try blankDirectPath(of: leaf)
+    for (step, key) in zip(path, encryptionKeys) {
+      let node = ParentNode(encryptionKey: key, parentHash: [], unmergedLeaves: [])
+      try setNode(.parent(node), at: step.parent)
+    }
+    var aboveHash: [UInt8] = []
+    for step in path.reversed() {
+      guard var node = parentNode(at: step.parent) else {
+        throw RatchetTreeError.nodeOutOfRange(step.parent)
+      }
+      node.parentHash = aboveHash
+      try setNode(.parent(node), at: step.parent)
+      aboveHash = try parentHash(of: step.parent, copathChild: step.copathChild, using: algorithm)
+    }
+    return aboveHash
+  }
+}
