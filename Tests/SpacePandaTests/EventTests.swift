@@ -1,17 +1,24 @@
+import MLS
 import Synchronization
 import Testing
 
 @testable import SpacePanda
 
-/// A clock the test moves by hand.
+/// A clock the test moves by hand (whole seconds, like `MLSClock`).
 final class ManualClock: MLSClock {
-  private let current: Mutex<MLSTimestamp>
+  private let current: Mutex<UInt64>
 
-  init(_ start: MLSTimestamp) { current = Mutex(start) }
+  init(_ start: MLSTimestamp) {
+    current = Mutex(UInt64(start.sinceUnixEpoch.components.seconds))
+  }
 
-  func now() -> MLSTimestamp { current.withLock { $0 } }
+  var now: UInt64 { current.withLock { $0 } }
 
-  func advance(_ duration: Duration) { current.withLock { $0 = $0 + duration } }
+  var timestamp: MLSTimestamp { .now(self) }
+
+  func advance(_ duration: Duration) {
+    current.withLock { $0 += UInt64(duration.components.seconds) }
+  }
 }
 
 /// Records every event it is given.
@@ -45,8 +52,10 @@ struct EventTests {
     #expect(later - .seconds(90) == Self.start)
     #expect(Self.start < later)
     #expect(later.description == "1800000090s")
-    let now = SystemClock().now()
+    let now = MLSTimestamp.now(SystemClock())
     #expect(now > MLSTimestamp.seconds(1_600_000_000))
+    #expect(MLSTimestamp.now(FixedClock(42)) == .seconds(42))
+    #expect(MLSTimestamp.now(FixedClock(.max)) == .seconds(.max))
   }
 
   @Test func countersFollowEvents() {
@@ -157,9 +166,9 @@ struct EventTests {
     // Reported once until the next update.
     clock.advance(.seconds(86_400))
     #expect(monitor.checkKeyRotation(epoch: 3, groupID: Self.group) == nil)
-    let update = MLSEvent(.selfUpdated, time: clock.now(), epoch: 4, groupID: Self.group)
+    let update = MLSEvent(.selfUpdated, time: clock.timestamp, epoch: 4, groupID: Self.group)
     #expect(monitor.observe(update) == nil)
-    #expect(monitor.lastSelfUpdate == clock.now())
+    #expect(monitor.lastSelfUpdate == clock.timestamp)
     clock.advance(.seconds(604_799))
     #expect(monitor.checkKeyRotation(epoch: 4, groupID: Self.group) == nil)
     clock.advance(.seconds(1))
@@ -175,7 +184,7 @@ struct EventTests {
   @Test func hubDeliversCountsAndAlerts() {
     let clock = ManualClock(Self.start)
     var hub = MLSEventHub(monitor: Self.monitor(clock))
-    #expect(hub.clock.now() == Self.start)
+    #expect(MLSTimestamp.now(hub.clock) == Self.start)
     let first = RecordingObserver()
     let second = RecordingObserver()
     hub.register(first)

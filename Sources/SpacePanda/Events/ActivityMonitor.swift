@@ -1,3 +1,5 @@
+import MLS
+
 /// Watches a group's events for the patterns the product wants alerts on: many removals in a
 /// short time (a compromised admin, or an attacker pruning the group), many replays (someone
 /// re-injecting traffic), and a key update overdue (post-compromise security, RFC 9420 §16.6,
@@ -16,7 +18,7 @@ public struct ActivityMonitor: Sendable {
   ) {
     self.keyRotationInterval = config.keyRotationInterval
     self.clock = clock
-    self.lastSelfUpdate = lastSelfUpdate ?? clock.now()
+    self.lastSelfUpdate = lastSelfUpdate ?? .now(clock)
     self.removals = BurstDetector(threshold: config.removalAlert)
     self.replays = BurstDetector(threshold: config.replayAlert)
   }
@@ -52,7 +54,7 @@ public struct ActivityMonitor: Sendable {
   /// A `keyRotationDue` event when the last self-update is at least `keyRotationInterval` old,
   /// reported once until the next self-update.
   public mutating func checkKeyRotation(epoch: UInt64, groupID: [UInt8]) -> MLSEvent? {
-    let now = clock.now()
+    let now = MLSTimestamp.now(clock)
     guard !rotationReported, now - lastSelfUpdate >= keyRotationInterval else { return nil }
     rotationReported = true
     return MLSEvent(

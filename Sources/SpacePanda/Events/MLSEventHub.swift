@@ -1,3 +1,5 @@
+import MLS
+
 /// The event path of one group handle: counts every event, runs the activity monitor, and
 /// delivers the event (and any alert it triggers) to every registered observer, in order.
 public struct MLSEventHub: Sendable {
