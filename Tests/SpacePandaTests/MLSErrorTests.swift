@@ -125,7 +125,8 @@ struct MLSErrorTests {
       .invalidCredential("r"), .unsupportedCipherSuite(1), .messageTooLarge(size: 5, limit: 4),
       .encodingFailed("e"), .wrongPassphrase, .weakPassphrase(minimumLength: 12),
       .corruptedState("s"), .storage("t"), .groupNotFound, .notAMember,
-      .invalidConfiguration("i"), .internalError("x"),
+      .invalidConfiguration("i"), .internalError("x"), .invalidKeyPackage("y"),
+      .invalidLeafNode("z"), .invalidTree("w"),
     ]
     let descriptions = all.map(\.description)
     #expect(Set(descriptions).count == all.count)

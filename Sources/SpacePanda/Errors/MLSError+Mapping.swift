@@ -128,6 +128,15 @@ extension MLSError {
     case let error as SecretTreeError: self.init(error)
     case let error as KeyScheduleError: self.init(error)
     case let error as MessageError: self.init(error)
+    case let error as FramingError: self.init(error)
+    case let error as CredentialValidationError: self.init(error)
+    case let error as X509Error: self.init(error)
+    case let error as KeyPackageGenerationError: self.init(error)
+    case let error as KeyPackageValidationError: self.init(error)
+    case let error as LeafNodeValidationError: self.init(error)
+    case let error as RatchetTreeError: self.init(error)
+    case let error as TreeValidationError: self.init(error)
+    case let error as TreeKEMError: self.init(error)
     default: self = .internalError("unexpected \(String(describing: type(of: error)))")
     }
   }

@@ -23,6 +23,12 @@ public enum MLSError: Error, Equatable, Hashable, Sendable {
   case invalidCommit(String)
   /// A credential is unacceptable (RFC 9420 §5.3).
   case invalidCredential(String)
+  /// A KeyPackage breaks a validation rule (RFC 9420 §10.1).
+  case invalidKeyPackage(String)
+  /// A leaf node breaks a validation rule (RFC 9420 §7.3).
+  case invalidLeafNode(String)
+  /// A ratchet tree is malformed or fails validation (RFC 9420 §7.9, §12.4.3.1).
+  case invalidTree(String)
   /// The cipher suite code is not one this library implements (RFC 9420 §17.1).
   case unsupportedCipherSuite(UInt16)
   /// A message is larger than the configured limit.
@@ -67,6 +73,12 @@ extension MLSError: CustomStringConvertible {
       "Invalid commit: \(what)."
     case .invalidCredential(let what):
       "Invalid credential: \(what)."
+    case .invalidKeyPackage(let what):
+      "Invalid key package: \(what)."
+    case .invalidLeafNode(let what):
+      "Invalid leaf node: \(what)."
+    case .invalidTree(let what):
+      "Invalid ratchet tree: \(what)."
     case .unsupportedCipherSuite(let code):
       "Unsupported cipher suite 0x\(hex4(code))."
     case .messageTooLarge(let size, let limit):
