@@ -16,5 +16,6 @@ extension Conformance {
     "tree-validation.json": TreeValidationVectors.run,
     "tree-operations.json": TreeOperationsVectors.run,
     "treekem.json": TreeKEMVectors.run,
+    "message-protection.json": MessageProtectionVectors.run,
   ]
 }

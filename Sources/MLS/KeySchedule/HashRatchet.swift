@@ -61,7 +61,8 @@ public enum RatchetKind: Hashable, Sendable {
 /// Only the next generation's secret is kept; every step forward overwrites it, so earlier
 /// generations cannot be derived again. Keys skipped on the way to a later generation are kept,
 /// up to the configured number, for messages that arrive out of order, and each is removed when
-/// handed out (§9.2).
+/// handed out (§9.2). Receivers use `withKey(for:_:)`, which removes a key only once it has
+/// opened a message.
 public struct HashRatchet: Sendable {
   private let provider: CipherSuiteProvider
   private let configuration: SecretTreeConfiguration
@@ -105,6 +106,28 @@ public struct HashRatchet: Sendable {
       retain(passed)
     }
     return try advance()
+  }
+
+  /// Runs `body` with the key of `generation` and consumes that key only if `body` succeeds.
+  /// RFC 9420 §9.2.
+  ///
+  /// A receiver may only delete a key once a message has proven it was sent under it (the AEAD
+  /// open succeeded); otherwise a forged message naming a generation would burn the key the
+  /// honest message needs. `body` runs against a trial copy of the ratchet, which replaces
+  /// `self` only on success, so a failure leaves the state (skipped keys included) untouched.
+  /// Errors of the ratchet itself are thrown; `body`'s error comes back as `.failure`.
+  public mutating func withKey<T, E: Error>(
+    for generation: UInt32, _ body: (RatchetKey) throws(E) -> T
+  ) throws(SecretTreeError) -> Result<T, E> {
+    var trial = self
+    let key = try trial.key(for: generation)
+    do throws(E) {
+      let value = try body(key)
+      self = trial
+      return .success(value)
+    } catch {
+      return .failure(error)
+    }
   }
 
   /// Derives the key and nonce of `nextGeneration`, then replaces the secret with the next one.

@@ -38,12 +38,29 @@ public struct SecretTree: Sendable {
   /// The key and nonce a member receiving from `leaf` needs for `generation`. RFC 9420 §9.1.
   ///
   /// Each key is returned once: a later request for the same generation fails with
-  /// `.generationUnavailable`.
+  /// `.generationUnavailable`. The key is consumed even if the caller then fails to use it;
+  /// to decrypt untrusted messages use `withKey(for:kind:generation:_:)`.
   public mutating func key(
     for leaf: LeafIndex, kind: RatchetKind, generation: UInt32
   ) throws(SecretTreeError) -> RatchetKey {
     try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> RatchetKey in
       try ratchet.key(for: generation)
+    }
+  }
+
+  /// Runs `body` with the key and nonce of `leaf`'s `generation`, consuming the key only if
+  /// `body` succeeds. RFC 9420 §9.2.
+  ///
+  /// Receivers decrypt inside `body`: a message that fails to authenticate leaves the key (and
+  /// the ratchet position) as it was, so a forgery cannot deny the honest message its key.
+  /// Ratchet errors (leaf out of range, generation used or too far ahead) are thrown; `body`'s
+  /// error is returned as `.failure`.
+  public mutating func withKey<T, E: Error>(
+    for leaf: LeafIndex, kind: RatchetKind, generation: UInt32,
+    _ body: (RatchetKey) throws(E) -> T
+  ) throws(SecretTreeError) -> Result<T, E> {
+    try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> Result<T, E> in
+      try ratchet.withKey(for: generation, body)
     }
   }
 

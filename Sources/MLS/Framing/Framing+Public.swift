@@ -1,0 +1,176 @@
+import MLSCodec
+import MLSCrypto
+
+/// Signing, PublicMessage and PrivateMessage protection. RFC 9420 §6.
+///
+/// These functions check what the framing layer can: group, epoch, wire format, sender type,
+/// membership tag, decryption and padding. They do not look up the sender's signature key or
+/// validate the content against the group state; the group does that with the result.
+public enum Framing {
+  /// The `SignWithLabel` label of message signatures. RFC 9420 §6.1.
+  static let signatureLabel = "FramedContentTBS"
+
+  // MARK: - Signatures (§6.1)
+
+  /// Signs `content` as sent in `wireFormat`. RFC 9420 §6.1.
+  ///
+  /// The FramedContentTBS includes `groupContext` for member and new-member-commit senders, so
+  /// the signature is bound to this group and epoch. The confirmation tag is left nil: for a
+  /// commit the caller sets it once the new epoch's confirmation key is known (§8.2).
+  public static func sign(
+    content: FramedContent, wireFormat: WireFormat, groupContext: GroupContext,
+    signaturePrivateKey: SecretBytes, provider: CipherSuiteProvider
+  ) throws(FramingError) -> FramedContentAuthData {
+    let tbs = FramedContentTBS(
+      wireFormat: wireFormat, content: content, context: groupContext)
+    let encoded = try encode(tbs, "FramedContentTBS")
+    let signature = try crypto { () throws(CryptoError) -> [UInt8] in
+      try provider.signWithLabel(
+        privateKey: signaturePrivateKey, label: signatureLabel, content: encoded)
+    }
+    return FramedContentAuthData(signature: signature, confirmationTag: nil)
+  }
+
+  /// Verifies the signature of `authenticated` with the sender's key. RFC 9420 §6.1.
+  ///
+  /// Throws `.invalidSignature` when it does not verify, `.crypto(.invalidPublicKey)` when the
+  /// key is not one of this suite's scheme.
+  public static func verifySignature(
+    _ authenticated: AuthenticatedContent, groupContext: GroupContext,
+    signaturePublicKey: [UInt8], provider: CipherSuiteProvider
+  ) throws(FramingError) {
+    let tbs = FramedContentTBS(
+      wireFormat: authenticated.wireFormat, content: authenticated.content,
+      context: groupContext)
+    let encoded = try encode(tbs, "FramedContentTBS")
+    do throws(CryptoError) {
+      try provider.verifyWithLabel(
+        publicKey: signaturePublicKey, label: signatureLabel, content: encoded,
+        signature: authenticated.auth.signature)
+    } catch .invalidSignature {
+      throw .invalidSignature
+    } catch {
+      throw .crypto(error)
+    }
+  }
+
+  // MARK: - PublicMessage (§6.2)
+
+  /// Frames `authenticated` as a PublicMessage, adding the membership tag for member senders.
+  /// RFC 9420 §6.2.
+  ///
+  /// Refuses application data (it must be encrypted) and content of another group or epoch.
+  public static func protectPublic(
+    _ authenticated: AuthenticatedContent, keys: FramingKeys, provider: CipherSuiteProvider
+  ) throws(FramingError) -> PublicMessage {
+    guard authenticated.wireFormat == .publicMessage else {
+      throw .wireFormatMismatch(expected: .publicMessage, received: authenticated.wireFormat)
+    }
+    let content = authenticated.content
+    try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch, keys: keys)
+    try checkPublicSender(content)
+    var membershipTag: [UInt8]?
+    if case .member = content.sender {
+      membershipTag = try computeMembershipTag(authenticated, keys: keys, provider: provider)
+    }
+    return PublicMessage(content: content, auth: authenticated.auth, membershipTag: membershipTag)
+  }
+
+  /// Checks a received PublicMessage's group, epoch, content type, sender and, for member
+  /// senders, membership tag (compared in constant time). RFC 9420 §6.2.
+  ///
+  /// Does NOT verify the signature: the caller knows the sender's key. Returns the
+  /// AuthenticatedContent (wire format `publicMessage`) for that check and the transcript.
+  public static func unprotectPublic(
+    _ message: PublicMessage, keys: FramingKeys, provider: CipherSuiteProvider
+  ) throws(FramingError) -> AuthenticatedContent {
+    let content = message.content
+    try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch, keys: keys)
+    try checkPublicSender(content)
+    try checkAuth(message.auth, content.contentType)
+    let authenticated = AuthenticatedContent(
+      wireFormat: .publicMessage, content: content, auth: message.auth)
+    if case .member = content.sender {
+      guard let received = message.membershipTag else { throw .missingMembershipTag }
+      let expected = try computeMembershipTag(authenticated, keys: keys, provider: provider)
+      guard ConstantTime.equals(expected, received) else { throw .invalidMembershipTag }
+    } else if message.membershipTag != nil {
+      throw .malformed("membership_tag")
+    }
+    return authenticated
+  }
+
+  /// `MAC(membership_key, AuthenticatedContentTBM)`. RFC 9420 §6.2.
+  static func computeMembershipTag(
+    _ authenticated: AuthenticatedContent, keys: FramingKeys, provider: CipherSuiteProvider
+  ) throws(FramingError) -> [UInt8] {
+    let tbs = FramedContentTBS(
+      wireFormat: authenticated.wireFormat, content: authenticated.content,
+      context: keys.groupContext)
+    let tbm = AuthenticatedContentTBM(contentTBS: tbs, auth: authenticated.auth)
+    let encoded = try encode(tbm, "AuthenticatedContentTBM")
+    return try crypto { () throws(CryptoError) -> [UInt8] in
+      try provider.mac(key: keys.membershipKey, data: encoded)
+    }
+  }
+
+  /// Which senders may send what in a PublicMessage. RFC 9420 §6.2, §12.1.8, §12.4.3.2.
+  ///
+  /// Application data is never public; external senders and new members may only propose
+  /// (§12.1.8), and a new member's commit is its external commit.
+  static func checkPublicSender(_ content: FramedContent) throws(FramingError) {
+    let type = content.contentType
+    if type == .application { throw .applicationDataInPublicMessage }
+    let allowed: Bool
+    switch content.sender {
+    case .member: allowed = true
+    case .external, .newMemberProposal: allowed = type == .proposal
+    case .newMemberCommit: allowed = type == .commit
+    }
+    guard allowed else {
+      throw .senderNotAllowed(senderType: content.sender.senderTypeCode, contentType: type)
+    }
+  }
+
+  // MARK: - Shared checks and wrappers
+
+  /// Every message names its group and epoch; anything else is refused before any crypto.
+  /// RFC 9420 §6.
+  static func checkGroupAndEpoch(
+    groupID: [UInt8], epoch: UInt64, keys: FramingKeys
+  ) throws(FramingError) {
+    guard groupID == keys.groupContext.groupID else { throw .wrongGroup }
+    guard epoch == keys.groupContext.epoch else {
+      throw .wrongEpoch(expected: keys.groupContext.epoch, received: epoch)
+    }
+  }
+
+  /// A commit carries a confirmation tag and nothing else does (§6.1).
+  static func checkAuth(
+    _ auth: FramedContentAuthData, _ contentType: ContentType
+  ) throws(FramingError) {
+    do throws(MessageError) {
+      try auth.validate(for: contentType)
+    } catch {
+      throw .malformed("confirmation_tag")
+    }
+  }
+
+  /// Encodes a structure, naming it in the error.
+  static func encode(_ value: some TLSEncodable, _ name: String) throws(FramingError) -> [UInt8] {
+    do {
+      return try value.tlsSerialized()
+    } catch {
+      throw .malformed(name)
+    }
+  }
+
+  /// Runs a provider call, turning its error into `.crypto`.
+  static func crypto<T>(_ body: () throws(CryptoError) -> T) throws(FramingError) -> T {
+    do throws(CryptoError) {
+      return try body()
+    } catch {
+      throw .crypto(error)
+    }
+  }
+}
