@@ -17,5 +17,10 @@ extension Conformance {
     "tree-operations.json": TreeOperationsVectors.run,
     "treekem.json": TreeKEMVectors.run,
     "message-protection.json": MessageProtectionVectors.run,
+    // RFC 9420 group state machine.
+    "welcome.json": WelcomeVectors.run,
+    "passive-client-welcome.json": PassiveClientVectors.run,
+    "passive-client-handling-commit.json": PassiveClientVectors.run,
+    "passive-client-random.json": PassiveClientVectors.run,
   ]
 }
