@@ -1,22 +1,16 @@
 import MLSCrypto
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// A member's local policy for one group: what it checks and how it sends. RFC 9420 leaves
 /// these choices to the application.
 public struct GroupOptions: Sendable {
-  /// Check leaf lifetimes against `currentTime` (§7.3). On by default; old test vectors carry
+  /// Check leaf lifetimes against `clock` (§7.3). On by default; old test vectors carry
   /// expired lifetimes and turn it off.
   public var checkLifetimes: Bool
   /// Require leaves to list the group's cipher suite and version in their capabilities (§7.2).
   /// On by default; some official vectors omit suite 7 from leaves of suite-7 groups.
   public var requireGroupSuiteInCapabilities: Bool
-  /// Seconds since the Unix epoch, for lifetime checks.
-  public var currentTime: @Sendable () -> UInt64
+  /// The time lifetime checks use.
+  public var clock: any MLSClock
   /// How many past epochs' resumption PSKs are kept (§8.6), including the current one.
   public var resumptionPSKHistory: Int
   /// Retention of out-of-order message keys (§9.2).
@@ -33,25 +27,20 @@ public struct GroupOptions: Sendable {
 
   public init(
     checkLifetimes: Bool = true, requireGroupSuiteInCapabilities: Bool = true,
-    currentTime: @escaping @Sendable () -> UInt64 = GroupOptions.systemTime,
+    clock: any MLSClock = SystemClock(),
     resumptionPSKHistory: Int = 8, secretTree: SecretTreeConfiguration = .init(),
     encryptHandshakeMessages: Bool = false, padding: PaddingPolicy = .none,
     ratchetTreeInWelcome: Bool = true, externalPubInGroupInfo: Bool = false
   ) {
     self.checkLifetimes = checkLifetimes
     self.requireGroupSuiteInCapabilities = requireGroupSuiteInCapabilities
-    self.currentTime = currentTime
+    self.clock = clock
     self.resumptionPSKHistory = max(1, resumptionPSKHistory)
     self.secretTree = secretTree
     self.encryptHandshakeMessages = encryptHandshakeMessages
     self.padding = padding
     self.ratchetTreeInWelcome = ratchetTreeInWelcome
     self.externalPubInGroupInfo = externalPubInGroupInfo
-  }
-
-  /// The system clock in seconds since the Unix epoch.
-  @Sendable public static func systemTime() -> UInt64 {
-    UInt64(max(0, time(nil)))
   }
 }
 

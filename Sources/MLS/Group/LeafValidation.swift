@@ -41,7 +41,7 @@ extension GroupState {
       throw .signature
     }
     if options.checkLifetimes, let lifetime = leaf.source.lifetime {
-      let now = options.currentTime()
+      let now = options.clock.now
       guard lifetime.notBefore <= now, now <= lifetime.notAfter else { throw .lifetime }
     }
     try checkCapabilities(leaf, extensions: extensions)
