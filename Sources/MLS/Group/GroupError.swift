@@ -35,14 +35,9 @@ public enum ProposalListRule: Equatable, Sendable {
   case reinitNotAlone
   /// §12.2: an ExternalInit in a regular commit.
   case externalInitInRegularCommit
-  /// §12.2: a non-default proposal type some member does not support.
-  case unsupportedProposalType(UInt16)
   /// §12.1.7: a GroupContextExtensions proposal whose required capabilities a member lacks, or
   /// that carries an extension type some member does not support.
   case unsupportedGroupContextExtensions
-  /// §12.2 (external commits): not exactly one ExternalInit, or proposals other than one
-  /// Remove and PSKs.
-  case invalidExternalCommitProposals
 }
 
 /// A rule of RFC 9420 §7.3 that a LeafNode broke.
