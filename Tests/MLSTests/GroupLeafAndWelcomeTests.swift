@@ -28,66 +28,67 @@ struct GroupLeafAndWelcomeTests {
     return leaf
   }
 
-  func validate(
-    _ leaf: LeafNode, source: ExpectedLeafSource = .update, extensions: [Extension] = []
-  ) throws(LeafNodeRule) {
-    try states[0].validateLeafNode(
-      leaf, source: source, leafIndex: LeafIndex(2), replacing: LeafIndex(2),
-      tree: states[0].tree, extensions: extensions)
+  /// The §7.3 rule alice's group reports for carol's update leaf, nil when it passes.
+  func failure(
+    _ leaf: LeafNode, state: GroupState? = nil, extensions: [Extension] = []
+  ) throws -> LeafNodeValidationError? {
+    let group = state ?? states[0]
+    let current = try #require(group.tree.leafNode(at: LeafIndex(2)))
+    let result = try group.validateLeafNode(
+      leaf, role: .update(leafIndex: LeafIndex(2), replacing: current), tree: group.tree,
+      extensions: extensions)
+    if case .failure(let error) = result { return error }
+    return nil
   }
 
   @Test("A well-formed update leaf passes")
   func valid() throws {
-    try validate(try carolUpdateLeaf())
+    #expect(try failure(try carolUpdateLeaf()) == nil)
   }
 
-  @Test("§7.3 each leaf rule is refused with its own case")
+  @Test("§7.3 the group passes its members, extensions and policy to the leaf rules")
   func leafRules() throws {
     var badSignature = try carolUpdateLeaf()
     badSignature.signature[0] ^= 1
-    #expect(throws: LeafNodeRule.signature) { try validate(badSignature) }
-    #expect(throws: LeafNodeRule.source) {
-      try validate(try carolUpdateLeaf { $0.source = .commit(parentHash: []) })
+    #expect(try failure(badSignature) == .signatureInvalid)
+    #expect(
+      try failure(try carolUpdateLeaf { $0.source = .commit(parentHash: []) })
+        == .wrongSource(expected: 2, actual: 3))
+    let custom = CredentialType(rawValue: 0x7777)
+    let customLeaf = try carolUpdateLeaf {
+      $0.credential = .other(type: custom, body: [])
+      $0.capabilities.credentials.append(custom)
     }
-    let expired = try carolUpdateLeaf {
-      $0.source = .keyPackage(Lifetime(notBefore: 0, notAfter: 1))
+    #expect(try failure(customLeaf) == .credentialTypeUnsupportedByMembers(custom))
+    let x509Only = try carolUpdateLeaf {
+      $0.credential = .x509(certificates: [])
+      $0.capabilities.credentials = [.x509]
     }
-    #expect(throws: LeafNodeRule.lifetime) { try validate(expired, source: .keyPackage) }
-    #expect(throws: LeafNodeRule.credentialUnsupportedByMembers) {
-      try validate(
-        try carolUpdateLeaf {
-          $0.credential = .other(type: CredentialType(rawValue: 0x7777), body: [])
-          $0.capabilities.credentials.append(CredentialType(rawValue: 0x7777))
-        })
-    }
-    #expect(throws: LeafNodeRule.memberCredentialUnsupported) {
-      try validate(
-        try carolUpdateLeaf { $0.capabilities.credentials = [CredentialType.x509] })
-    }
+    #expect(try failure(x509Only) == .memberCredentialTypeUnsupported(.basic))
+    let unknownProposal = ProposalType(rawValue: 0x0F0F)
     let required = try Extension(
       RequiredCapabilities(
-        extensionTypes: [], proposalTypes: [ProposalType(rawValue: 0x0F0F)], credentialTypes: []))
-    #expect(throws: LeafNodeRule.requiredCapabilities) {
-      try validate(try carolUpdateLeaf(), extensions: [required])
-    }
-    #expect(throws: LeafNodeRule.extensionNotInCapabilities) {
-      try validate(
-        try carolUpdateLeaf {
-          $0.extensions = [
-            Extension(extensionType: ExtensionType(rawValue: 0x0F0F), extensionData: [])
-          ]
-        })
-    }
-    #expect(throws: LeafNodeRule.suiteOrVersionNotInCapabilities) {
-      try validate(try carolUpdateLeaf { $0.capabilities.cipherSuites = [] })
-    }
+        extensionTypes: [], proposalTypes: [unknownProposal], credentialTypes: []))
+    #expect(
+      try failure(try carolUpdateLeaf(), extensions: [required])
+        == .missingRequiredProposal(unknownProposal))
     let aliceLeaf = try #require(states[0].tree.leafNode(at: LeafIndex(0)))
-    #expect(throws: LeafNodeRule.encryptionKeyNotUnique) {
-      try validate(try carolUpdateLeaf { $0.encryptionKey = aliceLeaf.encryptionKey })
-    }
-    #expect(throws: LeafNodeRule.signatureKeyNotUnique) {
-      try validate(try carolUpdateLeaf(signer: 0) { $0.signatureKey = aliceLeaf.signatureKey })
-    }
+    let carolLeaf = try #require(states[0].tree.leafNode(at: LeafIndex(2)))
+    #expect(
+      try failure(try carolUpdateLeaf { $0.encryptionKey = aliceLeaf.encryptionKey })
+        == .duplicateEncryptionKey)
+    #expect(
+      try failure(try carolUpdateLeaf(signer: 0) { $0.signatureKey = aliceLeaf.signatureKey })
+        == .duplicateSignatureKey)
+    #expect(
+      try failure(try carolUpdateLeaf { $0.encryptionKey = carolLeaf.encryptionKey })
+        == .encryptionKeyNotUpdated)
+    var strict = states[0]
+    strict.options.authenticationService = BasicCredentialAuthenticator(
+      allowedIdentities: [Array("alice".utf8), Array("bob".utf8)])
+    #expect(
+      try failure(try carolUpdateLeaf(), state: strict)
+        == .credentialRejected(.identityNotAllowed))
   }
 
   /// alice adds dave; returns the Welcome and alice's new state.

@@ -13,8 +13,15 @@ struct GroupValidationTests {
   let states: [GroupState]
   let dave: GroupClient
 
+  /// The members' clock, fixed so lifetime errors have exact values.
+  let now: UInt64
+
   init() throws {
-    (clients, states) = try threeMemberGroup()
+    var (clients, states) = try threeMemberGroup()
+    now = SystemClock().now
+    for index in states.indices { states[index].options.clock = FixedClock(now) }
+    self.clients = clients
+    self.states = states
     dave = try GroupClient("dave")
   }
 
@@ -77,15 +84,20 @@ struct GroupValidationTests {
     var version = dave.keyPackage
     version.version = ProtocolVersion(rawValue: 2)
     try expectListRejected(
-      [.add(Add(keyPackage: version))], .invalidProposalList(.invalidKeyPackage(.version)))
+      [.add(Add(keyPackage: version))],
+      .invalidProposalList(.invalidKeyPackage(.unsupportedVersion(ProtocolVersion(rawValue: 2)))))
     var suite = dave.keyPackage
     suite.cipherSuite = .p256Aes128Sha256P256
     try expectListRejected(
-      [.add(Add(keyPackage: suite))], .invalidProposalList(.invalidKeyPackage(.cipherSuite)))
+      [.add(Add(keyPackage: suite))],
+      .invalidProposalList(
+        .invalidKeyPackage(
+          .cipherSuiteMismatch(expected: clients[0].suite, actual: .p256Aes128Sha256P256))))
     var signature = dave.keyPackage
     signature.signature[0] ^= 1
     try expectListRejected(
-      [.add(Add(keyPackage: signature))], .invalidProposalList(.invalidKeyPackage(.signature)))
+      [.add(Add(keyPackage: signature))],
+      .invalidProposalList(.invalidKeyPackage(.signatureInvalid)))
     var sameKeys = dave.keyPackage
     sameKeys.initKey = sameKeys.leafNode.encryptionKey
     try sameKeys.signKeyPackage(privateKey: dave.signaturePrivateKey, provider: dave.provider)
@@ -93,9 +105,13 @@ struct GroupValidationTests {
       [.add(Add(keyPackage: sameKeys))],
       .invalidProposalList(.invalidKeyPackage(.initKeyEqualsEncryptionKey)))
     let expired = try GroupClient("old", clock: FixedClock(1_000_000))
+    let notAfter =
+      1_000_000 - KeyPackageBuilder.clockSkewAllowance
+      + KeyPackageBuilder.defaultLifetime
     try expectListRejected(
       [.add(Add(keyPackage: expired.keyPackage))],
-      .invalidProposalList(.invalidKeyPackage(.leafNode(.lifetime))))
+      .invalidProposalList(
+        .invalidKeyPackage(.leafNode(.lifetimeExpired(notAfter: notAfter, now: now)))))
   }
 
   @Test("§12.1.2/§7.3 Update with a bad leaf signature is refused on receipt")
@@ -106,7 +122,7 @@ struct GroupValidationTests {
     leaf.encryptionKey = try carol.provider.generateKEMKeyPair().publicKey
     let message = try carol.forgeProposal(.update(Update(leafNode: leaf)))
     var alice = states[0]
-    #expect(throws: GroupError.invalidProposalList(.invalidUpdateLeaf(.signature))) {
+    #expect(throws: GroupError.invalidProposalList(.invalidUpdateLeaf(.signatureInvalid))) {
       _ = try alice.process(message)
     }
     #expect(alice.pendingProposals.isEmpty)
@@ -232,11 +248,32 @@ struct GroupValidationTests {
     return try commitBody(bob.commit(forcePath: true).commit)
   }
 
+  @Test("§12.1.2 a commit applying an Update of this member it never proposed")
+  func unknownOwnUpdate() throws {
+    var alice = states[0]
+    var leaf = try #require(alice.tree.leafNode(at: LeafIndex(0)))
+    leaf.source = .update
+    leaf.encryptionKey = try alice.provider.generateKEMKeyPair().publicKey
+    try leaf.sign(
+      privateKey: clients[0].signaturePrivateKey, groupID: alice.groupID, leafIndex: LeafIndex(0),
+      provider: alice.provider)
+    // alice's Update is framed but its private key is not kept (a forged proposal).
+    let proposal = try alice.forgeProposal(.update(Update(leafNode: leaf)))
+    var bob = states[1]
+    _ = try bob.process(proposal)
+    var receiver = states[0]
+    _ = try receiver.process(proposal)
+    let message = try bob.commit().commit
+    #expect(throws: GroupError.invalidCommit(.unknownOwnUpdate)) {
+      _ = try receiver.process(message)
+    }
+  }
+
   @Test("§12.4.2 path leaf invalid (§7.3 signature)")
   func invalidPathLeaf() throws {
     var commit = try bobPathCommit()
     commit.path?.leafNode.signature[0] ^= 1
-    try expectReceiverRejects(commit, .invalidCommit(.invalidPathLeaf(.signature)))
+    try expectReceiverRejects(commit, .invalidCommit(.invalidPathLeaf(.signatureInvalid)))
   }
 
   @Test("§12.4.2 path leaf keeps the committer's encryption key")

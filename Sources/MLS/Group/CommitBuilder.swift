@@ -125,7 +125,7 @@ extension GroupState {
   /// context.
   func makeWelcome(
     groupInfo: GroupInfo, material: EpochKeyMaterial, pskSecret: SecretBytes?,
-    added: [(leaf: LeafIndex, keyPackage: KeyPackage)], prepared: TreeKEM.PreparedPath?,
+    added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)], prepared: TreeKEM.PreparedPath?,
     pskIDs: [PreSharedKeyID], tree: PublicRatchetTree
   ) throws(GroupError) -> Welcome {
     let schedule = KeySchedule(provider: provider)
@@ -138,7 +138,8 @@ extension GroupState {
         key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: encodedInfo)
     }
     var secrets: [EncryptedGroupSecrets] = []
-    for (leaf, keyPackage) in added {
+    for (leaf, validated) in added {
+      let keyPackage = validated.keyPackage
       var pathSecret: PathSecret?
       if let prepared {
         let ancestor = tree.math.commonAncestor(ownLeafIndex.nodeIndex, leaf.nodeIndex)
@@ -154,10 +155,9 @@ extension GroupState {
           publicKey: keyPackage.initKey, label: "Welcome", context: encryptedInfo,
           plaintext: plaintext)
       }
-      let reference = try GroupCodec.keyPackageRef(keyPackage, provider: provider)
       secrets.append(
         EncryptedGroupSecrets(
-          newMember: reference,
+          newMember: validated.reference,
           encryptedGroupSecrets: HPKECiphertext(
             kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)))
     }

@@ -155,7 +155,7 @@ extension GroupState {
     var newPrivate = privateTree
     if let ownUpdate = applied.updated.first(where: { $0.leaf == ownLeafIndex }) {
       guard let key = pendingUpdateKeys[ownUpdate.node.encryptionKey] else {
-        throw .invalidProposalList(.invalidUpdateLeaf(.encryptionKeyNotUnique))
+        throw .invalidCommit(.unknownOwnUpdate)
       }
       newPrivate = TreeKEMPrivateState(leaf: ownLeafIndex, leafPrivateKey: key)
     }
@@ -192,13 +192,10 @@ extension GroupState {
     _ path: UpdatePath, committer: LeafIndex, tree newTree: PublicRatchetTree,
     extensions: [Extension]
   ) throws(GroupError) {
-    do {
-      try validateLeafNode(
-        path.leafNode, source: .commit, leafIndex: committer, replacing: committer,
-        tree: newTree, extensions: extensions)
-    } catch {
-      throw .invalidCommit(.invalidPathLeaf(error))
-    }
+    let role = LeafNodeRole.commit(leafIndex: committer, replacing: tree.leafNode(at: committer))
+    let result = try validateLeafNode(
+      path.leafNode, role: role, tree: newTree, extensions: extensions)
+    if case .failure(let error) = result { throw .invalidCommit(.invalidPathLeaf(error)) }
     if let current = tree.leafNode(at: committer),
       current.encryptionKey == path.leafNode.encryptionKey
     {

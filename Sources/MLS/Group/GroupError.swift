@@ -4,9 +4,9 @@ import MLSCrypto
 /// committed proposal list broke.
 public enum ProposalListRule: Equatable, Sendable {
   /// §12.1.1 / §10.1: an Add's KeyPackage is invalid.
-  case invalidKeyPackage(KeyPackageRule)
+  case invalidKeyPackage(KeyPackageValidationError)
   /// §12.1.2 / §7.3: an Update's LeafNode is invalid.
-  case invalidUpdateLeaf(LeafNodeRule)
+  case invalidUpdateLeaf(LeafNodeValidationError)
   /// §12.1.2: an Update must come from a member (it replaces the sender's own leaf).
   case updateFromNonMember
   /// §12.1.3: a Remove names a blank leaf or a leaf outside the tree.
@@ -40,50 +40,12 @@ public enum ProposalListRule: Equatable, Sendable {
   case unsupportedGroupContextExtensions
 }
 
-/// A rule of RFC 9420 §7.3 that a LeafNode broke.
-public enum LeafNodeRule: Error, Equatable, Sendable {
-  /// The signature over LeafNodeTBS does not verify (§7.2).
-  case signature
-  /// The leaf_node_source is not the one its context requires (key_package, update, commit).
-  case source
-  /// The current time is outside the lifetime (key_package source only).
-  case lifetime
-  /// Some member's capabilities do not list this leaf's credential type.
-  case credentialUnsupportedByMembers
-  /// This leaf's capabilities do not list a credential type some member uses.
-  case memberCredentialUnsupported
-  /// The group's required_capabilities are not all listed in this leaf's capabilities (§11.1).
-  case requiredCapabilities
-  /// An extension of the leaf is not listed in its capabilities (§7.2).
-  case extensionNotInCapabilities
-  /// The capabilities do not list the group's cipher suite or protocol version.
-  case suiteOrVersionNotInCapabilities
-  /// The encryption key appears elsewhere in the tree.
-  case encryptionKeyNotUnique
-  /// The signature key is another member's.
-  case signatureKeyNotUnique
-}
-
-/// A rule of RFC 9420 §10.1 that a KeyPackage broke.
-public enum KeyPackageRule: Error, Equatable, Sendable {
-  /// The version is not the group's.
-  case version
-  /// The cipher suite is not the group's.
-  case cipherSuite
-  /// The signature over KeyPackageTBS does not verify.
-  case signature
-  /// `init_key` equals the leaf's `encryption_key`.
-  case initKeyEqualsEncryptionKey
-  /// The leaf node is invalid (§7.3).
-  case leafNode(LeafNodeRule)
-}
-
 /// A rule of RFC 9420 §12.4 / §12.4.2 that a Commit broke.
 public enum CommitRule: Equatable, Sendable {
   /// §12.4: the path is required (empty commit, or a path-required proposal type) but absent.
   case pathRequired
   /// §12.4.2: the UpdatePath's leaf node is invalid (§7.3).
-  case invalidPathLeaf(LeafNodeRule)
+  case invalidPathLeaf(LeafNodeValidationError)
   /// §12.4.2: the UpdatePath leaf's encryption key equals the committer's current one.
   case pathLeafKeyNotFresh
   /// §12.4.2: a public key of the UpdatePath already appears in the new tree.
@@ -97,6 +59,9 @@ public enum CommitRule: Equatable, Sendable {
   case pskUnavailable
   /// §12.4.2: the confirmation tag does not match the new epoch's.
   case confirmationTagMismatch
+  /// §12.1.2: the commit applies an Update of this member's leaf that this member did not
+  /// propose in this epoch (it holds no private key for it).
+  case unknownOwnUpdate
   /// §12.4.2: a commit is sent by the member itself; it merges its pending commit instead.
   case ownCommit
 }
@@ -122,7 +87,7 @@ public enum WelcomeRule: Equatable, Sendable {
   /// The tree failed the integrity checks of §12.4.3.1 (hash, parent hashes, signatures...).
   case invalidTree(TreeValidationError)
   /// A leaf of the tree is invalid according to §7.3.
-  case invalidTreeLeaf(UInt32, LeafNodeRule)
+  case invalidTreeLeaf(UInt32, LeafNodeValidationError)
   /// No leaf of the tree is identical to the KeyPackage's leaf node.
   case ownLeafNotFound
   /// The confirmation tag does not match the joiner's key schedule.

@@ -11,6 +11,10 @@ public struct GroupOptions: Sendable {
   public var requireGroupSuiteInCapabilities: Bool
   /// The time lifetime checks use.
   public var clock: any MLSClock
+  /// The longest KeyPackage lifetime accepted (§7.2 asks applications to set one); nil: any.
+  public var maximumLifetime: UInt64?
+  /// Accepts or rejects every credential that enters the group (§5.3.1).
+  public var authenticationService: any AuthenticationService
   /// How many past epochs' resumption PSKs are kept (§8.6), including the current one.
   public var resumptionPSKHistory: Int
   /// Retention of out-of-order message keys (§9.2).
@@ -28,6 +32,8 @@ public struct GroupOptions: Sendable {
   public init(
     checkLifetimes: Bool = true, requireGroupSuiteInCapabilities: Bool = true,
     clock: any MLSClock = SystemClock(),
+    maximumLifetime: UInt64? = LeafNodeValidationOptions.defaultMaximumLifetime,
+    authenticationService: any AuthenticationService = BasicCredentialAuthenticator(),
     resumptionPSKHistory: Int = 8, secretTree: SecretTreeConfiguration = .init(),
     encryptHandshakeMessages: Bool = false, padding: PaddingPolicy = .none,
     ratchetTreeInWelcome: Bool = true, externalPubInGroupInfo: Bool = false
@@ -35,6 +41,8 @@ public struct GroupOptions: Sendable {
     self.checkLifetimes = checkLifetimes
     self.requireGroupSuiteInCapabilities = requireGroupSuiteInCapabilities
     self.clock = clock
+    self.maximumLifetime = maximumLifetime
+    self.authenticationService = authenticationService
     self.resumptionPSKHistory = max(1, resumptionPSKHistory)
     self.secretTree = secretTree
     self.encryptHandshakeMessages = encryptHandshakeMessages

@@ -1,71 +1,70 @@
 import MLSCodec
 import MLSCrypto
 
-/// The leaf_node_source a LeafNode must have where it appears. RFC 9420 §7.3.
-enum ExpectedLeafSource: Sendable {
-  case keyPackage
-  case update
-  case commit
-}
-
-/// Extension types defined by RFC 9420 that a leaf need not list in its capabilities (§7.2).
-let defaultExtensionTypes: Set<UInt16> = [1, 2, 3, 4, 5]
-
 extension GroupState {
-  /// Validates a LeafNode against the group. RFC 9420 §7.3.
-  ///
-  /// - Parameters:
-  ///   - leafIndex: where the leaf sits (update and commit sources sign it with group id and
-  ///     index); nil for KeyPackage leaves.
-  ///   - replacing: the leaf this node replaces (its own old keys do not count as duplicates).
-  ///   - tree: the tree the leaf is checked against (members' capabilities, unique keys).
-  ///   - extensions: the GroupContext extensions in force (required capabilities).
-  func validateLeafNode(
-    _ leaf: LeafNode, source: ExpectedLeafSource, leafIndex: LeafIndex?, replacing: LeafIndex?,
-    tree: PublicRatchetTree, extensions: [Extension]
-  ) throws(LeafNodeRule) {
-    // Source first: the signature input depends on it.
-    switch (source, leaf.source) {
-    case (.keyPackage, .keyPackage), (.update, .update), (.commit, .commit): break
-    default: throw .source
+  /// The §7.3 validator configured from the group's options (clock, authentication service,
+  /// lifetime and capability switches).
+  var leafValidator: LeafNodeValidator {
+    LeafNodeValidator(
+      authenticationService: options.authenticationService, clock: options.clock,
+      options: LeafNodeValidationOptions(
+        checksLifetime: options.checkLifetimes, maximumLifetime: options.maximumLifetime,
+        requiresGroupParametersInCapabilities: options.requireGroupSuiteInCapabilities))
+  }
+
+  /// What a leaf is checked against: this group's parameters with `extensions` (the new ones
+  /// when a GroupContextExtensions proposal is in the same commit, §12.3) and the members of
+  /// `tree` other than `excluding` (the leaf being replaced). RFC 9420 §7.3.
+  func validationContext(
+    tree: PublicRatchetTree, extensions: [Extension], excluding: LeafIndex?
+  ) throws(GroupError) -> LeafNodeValidationContext {
+    var context = groupContext
+    context.extensions = extensions
+    let members = tree.occupiedLeaves.compactMap { index in
+      index == excluding ? nil : tree.leafNode(at: index)
     }
     do {
-      if source == .keyPackage {
-        try leaf.verifySignature(groupID: [], leafIndex: LeafIndex(0), provider: provider)
-      } else {
-        try leaf.verifySignature(
-          groupID: groupContext.groupID, leafIndex: leafIndex ?? LeafIndex(0),
-          provider: provider)
-      }
+      return try LeafNodeValidationContext(groupContext: context, members: members)
     } catch {
-      throw .signature
+      throw .invalidProposalList(.unsupportedGroupContextExtensions)
     }
-    if options.checkLifetimes, let lifetime = leaf.source.lifetime {
-      let now = options.clock.now
-      guard lifetime.notBefore <= now, now <= lifetime.notAfter else { throw .lifetime }
-    }
-    try checkCapabilities(leaf, extensions: extensions)
-    try checkCredentialSupport(leaf, tree: tree, replacing: replacing)
-    try checkUniqueKeys(leaf, tree: tree, replacing: replacing)
   }
 
-  private func checkCapabilities(_ leaf: LeafNode, extensions: [Extension]) throws(LeafNodeRule) {
-    let capabilities = leaf.capabilities
-    if options.requireGroupSuiteInCapabilities {
-      guard capabilities.cipherSuites.contains(groupContext.cipherSuite),
-        capabilities.versions.contains(groupContext.version)
-      else { throw .suiteOrVersionNotInCapabilities }
+  /// Validates a LeafNode in `role` against `tree` (§7.3), with the RFC's own error per rule.
+  func validateLeafNode(
+    _ leaf: LeafNode, role: LeafNodeRole, tree: PublicRatchetTree, extensions: [Extension]
+  ) throws(GroupError) -> Result<ValidatedLeafNode, LeafNodeValidationError> {
+    var excluding: LeafIndex?
+    switch role {
+    case .update(let index, _), .commit(let index, _), .inTree(let index): excluding = index
+    case .keyPackage: excluding = nil
     }
-    for ext in leaf.extensions where !defaultExtensionTypes.contains(ext.extensionType.rawValue) {
-      guard capabilities.extensions.contains(ext.extensionType) else {
-        throw .extensionNotInCapabilities
-      }
+    let context = try validationContext(tree: tree, extensions: extensions, excluding: excluding)
+    do {
+      return .success(try leafValidator.validate(leaf, as: role, in: context))
+    } catch {
+      return .failure(error)
     }
-    guard let required = try? extensions.payload(RequiredCapabilities.self) else { return }
-    guard Self.supports(capabilities, required) else { throw .requiredCapabilities }
   }
 
-  /// Whether capabilities cover required capabilities; default types count as supported.
+  /// Validates a KeyPackage for this group (§10.1); the result is the only form an Add's
+  /// KeyPackage takes into the tree.
+  func validateKeyPackage(
+    _ keyPackage: KeyPackage, tree: PublicRatchetTree, extensions: [Extension]
+  ) throws(GroupError) -> ValidatedKeyPackage {
+    let context = try validationContext(tree: tree, extensions: extensions, excluding: nil)
+    do {
+      return try KeyPackageValidator(
+        authenticationService: options.authenticationService, clock: options.clock,
+        options: leafValidator.options
+      ).validate(keyPackage, in: context)
+    } catch {
+      throw .invalidProposalList(.invalidKeyPackage(error))
+    }
+  }
+
+  /// Whether capabilities cover required capabilities; default types count as supported
+  /// (§7.2, §11.1).
   static func supports(_ capabilities: Capabilities, _ required: RequiredCapabilities) -> Bool {
     let extensionsOK = required.extensionTypes.allSatisfy {
       defaultExtensionTypes.contains($0.rawValue) || capabilities.extensions.contains($0)
@@ -78,64 +77,7 @@ extension GroupState {
     }
     return extensionsOK && proposalsOK && credentialsOK
   }
-
-  private func checkCredentialSupport(
-    _ leaf: LeafNode, tree: PublicRatchetTree, replacing: LeafIndex?
-  ) throws(LeafNodeRule) {
-    let type = leaf.credential.credentialType
-    for index in tree.occupiedLeaves where index != replacing {
-      guard let member = tree.leafNode(at: index) else { continue }
-      guard member.capabilities.credentials.contains(type) else {
-        throw .credentialUnsupportedByMembers
-      }
-      guard leaf.capabilities.credentials.contains(member.credential.credentialType) else {
-        throw .memberCredentialUnsupported
-      }
-    }
-  }
-
-  private func checkUniqueKeys(
-    _ leaf: LeafNode, tree: PublicRatchetTree, replacing: LeafIndex?
-  ) throws(LeafNodeRule) {
-    for (offset, node) in tree.nodes.enumerated() {
-      guard let node else { continue }
-      let index = NodeIndex(UInt32(offset))
-      if let replacing, index == replacing.nodeIndex { continue }
-      if node.encryptionKey == leaf.encryptionKey { throw .encryptionKeyNotUnique }
-      if let member = node.leafNode, member.signatureKey == leaf.signatureKey {
-        throw .signatureKeyNotUnique
-      }
-    }
-  }
-
-  /// Validates a KeyPackage for this group. RFC 9420 §10.1.
-  func validateKeyPackage(
-    _ keyPackage: KeyPackage, tree: PublicRatchetTree, extensions: [Extension]
-  ) throws(KeyPackageRule) {
-    guard keyPackage.version == groupContext.version else { throw .version }
-    guard keyPackage.cipherSuite == groupContext.cipherSuite else { throw .cipherSuite }
-    let tbs: [UInt8]
-    do {
-      tbs = try keyPackage.toBeSigned.tlsSerialized()
-    } catch {
-      throw .signature
-    }
-    do {
-      try provider.verifyWithLabel(
-        publicKey: keyPackage.leafNode.signatureKey, label: "KeyPackageTBS", content: tbs,
-        signature: keyPackage.signature)
-    } catch {
-      throw .signature
-    }
-    guard keyPackage.initKey != keyPackage.leafNode.encryptionKey else {
-      throw .initKeyEqualsEncryptionKey
-    }
-    do {
-      try validateLeafNode(
-        keyPackage.leafNode, source: .keyPackage, leafIndex: nil, replacing: nil, tree: tree,
-        extensions: extensions)
-    } catch {
-      throw .leafNode(error)
-    }
-  }
 }
+
+/// Extension types defined by RFC 9420 that a leaf need not list in its capabilities (§7.2).
+let defaultExtensionTypes: Set<UInt16> = [1, 2, 3, 4, 5]

@@ -12,7 +12,7 @@ struct AppliedProposals: Sendable {
   var tree: PublicRatchetTree
   var extensions: [Extension]
   /// New members in proposal order, with the leaf each received.
-  var added: [(leaf: LeafIndex, keyPackage: KeyPackage)] = []
+  var added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)] = []
   var pskIDs: [PreSharedKeyID] = []
   var reinit: ReInit?
   var externalInit: ExternalInit?
@@ -134,13 +134,7 @@ extension GroupState {
     for item in proposals {
       guard case .update(let update) = item.proposal, case .member(let sender) = item.sender
       else { continue }
-      do {
-        try validateLeafNode(
-          update.leafNode, source: .update, leafIndex: sender, replacing: sender,
-          tree: result.tree, extensions: extensions)
-      } catch {
-        throw .invalidProposalList(.invalidUpdateLeaf(error))
-      }
+      try validateUpdate(update, sender: sender, tree: result.tree, extensions: extensions)
       try GroupError.wrap { try result.tree.update(sender, with: update.leafNode) }
       result.updated.append((sender, update.leafNode))
     }
@@ -152,13 +146,10 @@ extension GroupState {
     for item in proposals {
       switch item.proposal {
       case .add(let add):
-        do {
-          try validateKeyPackage(add.keyPackage, tree: result.tree, extensions: extensions)
-        } catch {
-          throw .invalidProposalList(.invalidKeyPackage(error))
-        }
-        let leaf = result.tree.add(add.keyPackage.leafNode)
-        result.added.append((leaf, add.keyPackage))
+        let validated = try validateKeyPackage(
+          add.keyPackage, tree: result.tree, extensions: extensions)
+        let leaf = result.tree.add(validated.keyPackage.leafNode)
+        result.added.append((leaf, validated))
       case .preSharedKey(let psk): result.pskIDs.append(psk.psk)
       case .externalInit(let body): result.externalInit = body
       case .reInit(let body): result.reinit = body
@@ -171,6 +162,19 @@ extension GroupState {
       try checkGroupContextExtensions(extensions, tree: result.tree)
     }
     return result
+  }
+
+  /// §12.1.2, §7.3: an Update's leaf, from a member, replacing that member's leaf.
+  func validateUpdate(
+    _ update: Update, sender: LeafIndex, tree: PublicRatchetTree, extensions: [Extension]
+  ) throws(GroupError) {
+    guard let current = tree.leafNode(at: sender) else {
+      throw .invalidProposalList(.updateFromNonMember)
+    }
+    let result = try validateLeafNode(
+      update.leafNode, role: .update(leafIndex: sender, replacing: current), tree: tree,
+      extensions: extensions)
+    if case .failure(let error) = result { throw .invalidProposalList(.invalidUpdateLeaf(error)) }
   }
 
   /// §12.1.7: every member of the new tree supports the new extensions and the required

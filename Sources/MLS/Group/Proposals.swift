@@ -102,22 +102,12 @@ extension GroupState {
   func validateReceivedProposal(_ proposal: Proposal, sender: Sender) throws(GroupError) {
     switch proposal {
     case .add(let add):
-      do {
-        try validateKeyPackage(add.keyPackage, tree: tree, extensions: groupContext.extensions)
-      } catch {
-        throw .invalidProposalList(.invalidKeyPackage(error))
-      }
+      _ = try validateKeyPackage(add.keyPackage, tree: tree, extensions: groupContext.extensions)
     case .update(let update):
       guard case .member(let leaf) = sender else {
         throw .invalidProposalList(.updateFromNonMember)
       }
-      do {
-        try validateLeafNode(
-          update.leafNode, source: .update, leafIndex: leaf, replacing: leaf, tree: tree,
-          extensions: groupContext.extensions)
-      } catch {
-        throw .invalidProposalList(.invalidUpdateLeaf(error))
-      }
+      try validateUpdate(update, sender: leaf, tree: tree, extensions: groupContext.extensions)
     case .remove(let remove):
       guard tree.math.contains(remove.removed), tree.leafNode(at: remove.removed) != nil else {
         throw .invalidProposalList(.removeOfBlankLeaf(remove.removed.rawValue))

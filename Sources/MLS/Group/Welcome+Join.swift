@@ -198,17 +198,9 @@ extension GroupState {
   func validateJoinedLeaves() throws(GroupError) {
     for index in tree.occupiedLeaves {
       guard let leaf = tree.leafNode(at: index) else { continue }
-      let source: ExpectedLeafSource
-      switch leaf.source {
-      case .keyPackage: source = .keyPackage
-      case .update: source = .update
-      case .commit: source = .commit
-      }
-      do {
-        try validateLeafNode(
-          leaf, source: source, leafIndex: index, replacing: index, tree: tree,
-          extensions: groupContext.extensions)
-      } catch {
+      let result = try validateLeafNode(
+        leaf, role: .inTree(leafIndex: index), tree: tree, extensions: groupContext.extensions)
+      if case .failure(let error) = result {
         throw .invalidWelcome(.invalidTreeLeaf(index.rawValue, error))
       }
     }
