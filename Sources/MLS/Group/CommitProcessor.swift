@@ -209,11 +209,4 @@ extension GroupState {
       else { throw .invalidCommit(.pathKeyNotUnique) }
     }
   }
-
-  /// External commits (§12.4.3.2) are not processed yet.
-  func stageExternalCommit(
-    _ authenticated: AuthenticatedContent, commit: Commit
-  ) throws(GroupError) -> StagedCommit {
-    throw .unsupportedSender
-  }
 }

@@ -35,6 +35,9 @@ public enum ProposalListRule: Equatable, Sendable {
   case reinitNotAlone
   /// §12.2: an ExternalInit in a regular commit.
   case externalInitInRegularCommit
+  /// §12.2 (external commits): not exactly one ExternalInit, more than one Remove, or a
+  /// proposal other than ExternalInit, Remove and PreSharedKey.
+  case invalidExternalCommitProposals
   /// §12.1.7: a GroupContextExtensions proposal whose required capabilities a member lacks, or
   /// that carries an extension type some member does not support.
   case unsupportedGroupContextExtensions
@@ -96,6 +99,8 @@ public enum WelcomeRule: Equatable, Sendable {
   case pathSecretMismatch
   /// The joiner's private keys do not match its leaf.
   case privateKeyMismatch
+  /// §12.4.3.2: the GroupInfo has no external_pub extension, so no external commit is possible.
+  case missingExternalPub
 }
 
 /// Why a group operation failed. RFC 9420 §8, §11, §12.
