@@ -142,4 +142,42 @@ struct GroupRoundTripTests {
     let joined = try bob.join(again.welcome, ratchetTree: group.tree.wireForm)
     try expectAgreement([group, joined])
   }
+
+  @Test("§12.4.2 a ReInit commit ends the group for everyone")
+  func reinitEndsGroup() throws {
+    var (_, states) = try threeMemberGroup()
+    let reinit = ReInit(
+      groupID: Array("next".utf8), version: .mls10, cipherSuite: .x25519Aes128Sha256Ed25519,
+      extensions: [])
+    let output = try states[0].commit(proposals: [.reInit(reinit)])
+    try deliver(output.commit, to: &states, except: 0)
+    try expectAgreement(states)
+    for state in states {
+      #expect(!state.isActive)
+      #expect(state.pendingReInit == reinit)
+    }
+    #expect(throws: GroupError.notActive) { _ = try states[1].encrypt(application: [1]) }
+    #expect(throws: GroupError.notActive) { _ = try states[1].commit() }
+  }
+
+  @Test("§12.4 no application data while received proposals wait; echoes cached once")
+  func commitBeforeApplication() throws {
+    var (_, states) = try threeMemberGroup()
+    let proposal = try states[1].propose(.remove(Remove(removed: LeafIndex(2))))
+    _ = try states[0].process(proposal)
+    _ = try states[0].process(proposal)
+    _ = try states[1].process(proposal)
+    #expect(states[0].pendingProposals.count == 1)
+    #expect(states[1].pendingProposals.count == 1)
+    #expect(throws: GroupError.commitRequired) { _ = try states[0].encrypt(application: [1]) }
+    let commit = try states[0].commit()
+    #expect(try commitBody(commit.commit).proposals.count == 1)
+    var remaining = [states[0], states[1]]
+    try deliver(commit.commit, to: &remaining, except: 0)
+    let message = try remaining[0].encrypt(application: [1])
+    guard case .application(let data) = try remaining[1].process(message).content else {
+      throw GroupTestFailure.notACommit
+    }
+    #expect(data == [1])
+  }
 }

@@ -85,7 +85,7 @@ extension GroupState {
       return result.state.confirmationTag
     }
     guard let result = next else { throw .malformed("commit") }
-    let newState = result.state
+    let newState = result.state.endedByReInit(applied.reinit)
     let material = result.material
     let groupInfo = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
     var welcome: MLSMessage?

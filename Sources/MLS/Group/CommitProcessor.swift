@@ -24,6 +24,7 @@ extension GroupState {
     application data: [UInt8], authenticatedData: [UInt8] = []
   ) throws(GroupError) -> MLSMessage {
     guard isActive else { throw .notActive }
+    guard proposalCache.isEmpty else { throw .commitRequired }
     var next = self
     let framed = try next.frame(
       .application(data), wireFormat: .privateMessage, authenticatedData: authenticatedData)
@@ -75,8 +76,12 @@ extension GroupState {
       try checkExternalProposal(proposal, sender: content.sender)
       let reference = try GroupCodec.proposalRef(authenticated, provider: provider)
       framingKeys = keys
-      proposalCache.append(
-        CachedProposal(reference: reference, proposal: proposal, sender: content.sender))
+      // A proposal seen twice (e.g. an own proposal echoed by the delivery service) is
+      // cached once.
+      if !proposalCache.contains(where: { $0.reference == reference }) {
+        proposalCache.append(
+          CachedProposal(reference: reference, proposal: proposal, sender: content.sender))
+      }
       return ProcessedMessage(
         sender: content.sender, authenticatedData: content.authenticatedData,
         content: .proposal(proposal, reference: reference))
@@ -181,7 +186,7 @@ extension GroupState {
       content: content, signature: authenticated.auth.signature,
       receivedConfirmationTag: authenticated.auth.confirmationTag ?? [])
     return StagedCommit(
-      newState: next.state, fromEpoch: epoch, sender: content.sender,
+      newState: next.state.endedByReInit(applied.reinit), fromEpoch: epoch, sender: content.sender,
       proposals: resolved.map(\.proposal), addedLeaves: applied.added.map(\.leaf),
       removedLeaves: applied.removed, removesSelf: false, reinit: applied.reinit)
   }

@@ -125,6 +125,9 @@ public enum GroupError: Error, Equatable, Sendable {
   case noPendingCommit
   /// A commit is pending: merge or discard it first.
   case commitPending
+  /// Proposals were received in this epoch: a commit must come before application data
+  /// (§12.4).
+  case commitRequired
   /// The member was removed from the group and can no longer use it (§12.4.2).
   case notActive
   /// An exporter or PSK parameter is out of range.

@@ -41,8 +41,11 @@ public struct GroupState: Sendable {
   var pendingUpdateKeys: [[UInt8]: SecretBytes] = [:]
   /// The own commit waiting for the delivery service (§12.4.1).
   var pendingCommit: PendingCommit?
-  /// False once a commit removed this member (§12.4.2).
+  /// False once a commit removed this member or reinitialised the group (§12.4.2).
   public internal(set) var isActive = true
+  /// The ReInit of the commit that ended this group: wait for the Welcome to the new group
+  /// (§11.2, §12.4.2).
+  public internal(set) var pendingReInit: ReInit?
 
   /// The current epoch.
   public var epoch: UInt64 { groupContext.epoch }

@@ -131,6 +131,16 @@ extension GroupState {
     return (next, material)
   }
 
+  /// After a ReInit commit the group must not send any more (§12.4.2): the state keeps the
+  /// new epoch's secrets (for the reinit resumption PSK) but refuses to send or process.
+  func endedByReInit(_ reinit: ReInit?) -> GroupState {
+    guard let reinit else { return self }
+    var ended = self
+    ended.isActive = false
+    ended.pendingReInit = reinit
+    return ended
+  }
+
   /// Keeps the current epoch's resumption PSK and forgets those beyond the history bound.
   mutating func recordResumptionPSK() {
     resumptionPSKs[epoch] = epochSecrets.resumptionPSK
