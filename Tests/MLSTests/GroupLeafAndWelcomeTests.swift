@@ -183,4 +183,23 @@ struct GroupLeafAndWelcomeTests {
       _ = try join(dave, welcome, encryptionPrivateKey: dave.bundle.initPrivateKey)
     }
   }
+
+  @Test("§12.4.3.1 every tree leaf is checked against §7.3 (an expired KeyPackage leaf)")
+  func invalidTreeLeaf() throws {
+    let dave = try GroupClient("dave")
+    let (welcome, _) = try addDave(dave)
+    let later = SystemClock().now + 1_000 * KeyPackageBuilder.defaultLifetime
+    let aliceLeaf = try #require(states[0].tree.leafNode(at: LeafIndex(0)))
+    let notAfter = try #require(aliceLeaf.source.lifetime).notAfter
+    #expect(
+      throws: GroupError.invalidWelcome(
+        .invalidTreeLeaf(0, .lifetimeExpired(notAfter: notAfter, now: later)))
+    ) {
+      _ = try GroupState.join(
+        welcome: welcome, keyPackage: dave.keyPackage, initPrivateKey: dave.bundle.initPrivateKey,
+        encryptionPrivateKey: dave.bundle.encryptionPrivateKey,
+        signaturePrivateKey: dave.signaturePrivateKey,
+        options: GroupOptions(clock: FixedClock(later)))
+    }
+  }
 }

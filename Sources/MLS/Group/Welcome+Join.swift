@@ -194,13 +194,45 @@ extension GroupState {
     return state
   }
 
-  /// Every leaf of a joined tree against §7.3 (signatures were checked with the tree).
+  /// Every leaf of a joined tree against §7.3.
+  ///
+  /// One validation context serves all leaves (built in one pass, keys counted so a key is "in
+  /// use" when another leaf has it), so a tree of n leaves costs O(n), not O(n²).
   func validateJoinedLeaves() throws(GroupError) {
-    for index in tree.occupiedLeaves {
-      guard let leaf = tree.leafNode(at: index) else { continue }
-      let result = try validateLeafNode(
-        leaf, role: .inTree(leafIndex: index), tree: tree, extensions: groupContext.extensions)
-      if case .failure(let error) = result {
+    let leaves = tree.occupiedLeaves.compactMap { index in
+      tree.leafNode(at: index).map { (index, $0) }
+    }
+    var signatureCounts: [[UInt8]: Int] = [:]
+    var encryptionCounts: [[UInt8]: Int] = [:]
+    var supportedByAll: Set<CredentialType>?
+    var inUse: Set<CredentialType> = []
+    for (_, leaf) in leaves {
+      signatureCounts[leaf.signatureKey, default: 0] += 1
+      encryptionCounts[leaf.encryptionKey, default: 0] += 1
+      inUse.insert(leaf.credential.credentialType)
+      let supported = Set(leaf.capabilities.credentials)
+      supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
+    }
+    let required: RequiredCapabilities?
+    do {
+      required = try groupContext.extensions.payload(RequiredCapabilities.self)
+    } catch {
+      throw .malformed("required_capabilities")
+    }
+    let allSupport = supportedByAll ?? []
+    let signatures = signatureCounts
+    let encryptions = encryptionCounts
+    let context = LeafNodeValidationContext(
+      version: groupContext.version, cipherSuite: groupContext.cipherSuite,
+      groupID: groupContext.groupID, requiredCapabilities: required, credentialTypesInUse: inUse,
+      allMembersSupportCredentialType: { allSupport.contains($0) },
+      isSignatureKeyInUse: { (signatures[$0] ?? 0) > 1 },
+      isEncryptionKeyInUse: { (encryptions[$0] ?? 0) > 1 })
+    let validator = leafValidator
+    for (index, leaf) in leaves {
+      do {
+        _ = try validator.validate(leaf, as: .inTree(leafIndex: index), in: context)
+      } catch {
         throw .invalidWelcome(.invalidTreeLeaf(index.rawValue, error))
       }
     }
