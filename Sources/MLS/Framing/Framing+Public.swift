@@ -63,15 +63,33 @@ public enum Framing {
   public static func protectPublic(
     _ authenticated: AuthenticatedContent, keys: FramingKeys, provider: CipherSuiteProvider
   ) throws(FramingError) -> PublicMessage {
+    try protectPublic(
+      authenticated, groupContext: keys.groupContext, membershipKey: keys.membershipKey,
+      provider: provider)
+  }
+
+  /// `protectPublic` for a sender that holds no epoch keys: a new member's external commit
+  /// (§12.4.3.2) or proposal, or an external sender (§12.1.8). RFC 9420 §6.2.
+  ///
+  /// `membershipKey` may be nil only for non-member senders (they carry no membership tag);
+  /// a member sender without it throws `.missingMembershipTag`.
+  public static func protectPublic(
+    _ authenticated: AuthenticatedContent, groupContext: GroupContext,
+    membershipKey: SecretBytes?, provider: CipherSuiteProvider
+  ) throws(FramingError) -> PublicMessage {
     guard authenticated.wireFormat == .publicMessage else {
       throw .wireFormatMismatch(expected: .publicMessage, received: authenticated.wireFormat)
     }
     let content = authenticated.content
-    try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch, keys: keys)
+    try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch, context: groupContext)
     try checkPublicSender(content)
+    try checkAuth(authenticated.auth, content.contentType)
     var membershipTag: [UInt8]?
     if case .member = content.sender {
-      membershipTag = try computeMembershipTag(authenticated, keys: keys, provider: provider)
+      guard let membershipKey else { throw .missingMembershipTag }
+      membershipTag = try computeMembershipTag(
+        authenticated, groupContext: groupContext, membershipKey: membershipKey,
+        provider: provider)
     }
     return PublicMessage(content: content, auth: authenticated.auth, membershipTag: membershipTag)
   }
@@ -92,7 +110,9 @@ public enum Framing {
       wireFormat: .publicMessage, content: content, auth: message.auth)
     if case .member = content.sender {
       guard let received = message.membershipTag else { throw .missingMembershipTag }
-      let expected = try computeMembershipTag(authenticated, keys: keys, provider: provider)
+      let expected = try computeMembershipTag(
+        authenticated, groupContext: keys.groupContext, membershipKey: keys.membershipKey,
+        provider: provider)
       guard ConstantTime.equals(expected, received) else { throw .invalidMembershipTag }
     } else if message.membershipTag != nil {
       throw .malformed("membership_tag")
@@ -102,15 +122,16 @@ public enum Framing {
 
   /// `MAC(membership_key, AuthenticatedContentTBM)`. RFC 9420 §6.2.
   static func computeMembershipTag(
-    _ authenticated: AuthenticatedContent, keys: FramingKeys, provider: CipherSuiteProvider
+    _ authenticated: AuthenticatedContent, groupContext: GroupContext, membershipKey: SecretBytes,
+    provider: CipherSuiteProvider
   ) throws(FramingError) -> [UInt8] {
     let tbs = FramedContentTBS(
       wireFormat: authenticated.wireFormat, content: authenticated.content,
-      context: keys.groupContext)
+      context: groupContext)
     let tbm = AuthenticatedContentTBM(contentTBS: tbs, auth: authenticated.auth)
     let encoded = try encode(tbm, "AuthenticatedContentTBM")
     return try crypto { () throws(CryptoError) -> [UInt8] in
-      try provider.mac(key: keys.membershipKey, data: encoded)
+      try provider.mac(key: membershipKey, data: encoded)
     }
   }
 
@@ -139,9 +160,15 @@ public enum Framing {
   static func checkGroupAndEpoch(
     groupID: [UInt8], epoch: UInt64, keys: FramingKeys
   ) throws(FramingError) {
-    guard groupID == keys.groupContext.groupID else { throw .wrongGroup }
-    guard epoch == keys.groupContext.epoch else {
-      throw .wrongEpoch(expected: keys.groupContext.epoch, received: epoch)
+    try checkGroupAndEpoch(groupID: groupID, epoch: epoch, context: keys.groupContext)
+  }
+
+  static func checkGroupAndEpoch(
+    groupID: [UInt8], epoch: UInt64, context: GroupContext
+  ) throws(FramingError) {
+    guard groupID == context.groupID else { throw .wrongGroup }
+    guard epoch == context.epoch else {
+      throw .wrongEpoch(expected: context.epoch, received: epoch)
     }
   }
 
