@@ -16,6 +16,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <openssl/pem.h>
 
 // Compound macros Swift cannot import.
@@ -28,5 +29,17 @@ static inline OSSL_PARAM spacepanda_OSSL_PARAM_END(void) {
 }
 
 static inline void spacepanda_OPENSSL_free(void *p) { OPENSSL_free(p); }
+
+// X.509 chains (MLSCrypto/X509): the STACK_OF(X509) accessors are macros.
+static const int spacepanda_MBSTRING_ASC = MBSTRING_ASC;
+
+static inline STACK_OF(X509) *spacepanda_sk_X509_new_null(void) { return sk_X509_new_null(); }
+
+static inline int spacepanda_sk_X509_push(STACK_OF(X509) *sk, X509 *cert) {
+  return sk_X509_push(sk, cert);
+}
+
+/// Frees the stack only; the certificates stay owned by their callers.
+static inline void spacepanda_sk_X509_free(STACK_OF(X509) *sk) { sk_X509_free(sk); }
 
 #endif

@@ -149,14 +149,19 @@ struct KeyPackageLeafNodeTests {
       } == .duplicateEncryptionKey)
   }
 
-  @Test func treeLeavesCheckTheirKeyPackageLifetime() throws {
+  @Test func treeLeavesCheckTheirKeyPackageLifetimeOnlyWhenAsked() throws {
     let lifetime = try #require(current.source.lifetime)
     _ = try validator.validate(current, as: .inTree(leafIndex: index), in: kpContext())
-    let late = LeafNodeValidator(
-      authenticationService: BasicCredentialAuthenticator(),
-      clock: FixedClock(lifetime.notAfter + 1))
+    let lateClock = FixedClock(lifetime.notAfter + 1)
+    // By default an old member's expired KeyPackage lifetime does not reject the tree.
+    let lenient = LeafNodeValidator(
+      authenticationService: BasicCredentialAuthenticator(), clock: lateClock)
+    _ = try lenient.validate(current, as: .inTree(leafIndex: index), in: kpContext())
+    let strict = LeafNodeValidator(
+      authenticationService: BasicCredentialAuthenticator(), clock: lateClock,
+      options: LeafNodeValidationOptions(checksLifetimeInTree: true))
     #expect(
-      rejection { _ = try late.validate(current, as: .inTree(leafIndex: index), in: kpContext()) }
+      rejection { _ = try strict.validate(current, as: .inTree(leafIndex: index), in: kpContext()) }
         == .lifetimeExpired(notAfter: lifetime.notAfter, now: lifetime.notAfter + 1))
   }
 

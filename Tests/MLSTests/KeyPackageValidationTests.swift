@@ -38,6 +38,22 @@ struct KeyPackageValidationTests {
     #expect(reject(keyPackage) == .unsupportedVersion(ProtocolVersion(rawValue: 2)))
   }
 
+  @Test func keyPackageInAnMLSMessage() throws {
+    let good = MLSMessage(body: .keyPackage(fixture.keyPackage))
+    _ = try kpValidator().validate(message: good, in: kpContext())
+    let otherVersion = MLSMessage(
+      version: ProtocolVersion(rawValue: 2), body: .keyPackage(fixture.keyPackage))
+    #expect(
+      kpRejection { _ = try kpValidator().validate(message: otherVersion, in: kpContext()) }
+        == .messageVersionMismatch(message: ProtocolVersion(rawValue: 2), keyPackage: .mls10))
+    let welcome = MLSMessage(
+      body: .welcome(
+        Welcome(cipherSuite: fixture.suite, secrets: [], encryptedGroupInfo: [])))
+    #expect(
+      kpRejection { _ = try kpValidator().validate(message: welcome, in: kpContext()) }
+        == .notAKeyPackage)
+  }
+
   @Test func versionDifferentFromTheGroups() {
     let context = kpContext { $0.version = ProtocolVersion(rawValue: 2) }
     #expect(

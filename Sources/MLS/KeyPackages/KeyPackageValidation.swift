@@ -19,6 +19,10 @@ public enum KeyPackageValidationError: Error, Equatable, Sendable {
   case extensionNotInCapabilities(ExtensionType)
   /// The KeyPackage's extensions list the same type twice (§13).
   case duplicateExtension(ExtensionType)
+  /// The MLSMessage does not carry a KeyPackage.
+  case notAKeyPackage
+  /// The KeyPackage's version differs from that of the MLSMessage carrying it (§10).
+  case messageVersionMismatch(message: ProtocolVersion, keyPackage: ProtocolVersion)
   /// The leaf node broke a rule of §7.3 (including its source, which must be key_package).
   case leafNode(LeafNodeValidationError)
 }
@@ -49,6 +53,18 @@ public struct KeyPackageValidator: Sendable {
   ) {
     leafValidator = LeafNodeValidator(
       authenticationService: authenticationService, clock: clock, options: options)
+  }
+
+  /// Checks a KeyPackage received in an MLSMessage: the versions of both must agree (§10), then
+  /// every rule of `validate(_:in:)`.
+  public func validate(message: MLSMessage, in context: LeafNodeValidationContext)
+    throws(KeyPackageValidationError) -> ValidatedKeyPackage
+  {
+    guard case .keyPackage(let keyPackage) = message.body else { throw .notAKeyPackage }
+    guard keyPackage.version == message.version else {
+      throw .messageVersionMismatch(message: message.version, keyPackage: keyPackage.version)
+    }
+    return try validate(keyPackage, in: context)
   }
 
   /// Checks `keyPackage` against the group described by `context`.

@@ -66,6 +66,10 @@ public struct LeafNodeValidationOptions: Hashable, Sendable {
   /// Check lifetimes against the clock. On by default; off only for replays of recorded data
   /// whose KeyPackages have since expired.
   public var checksLifetime: Bool
+  /// Also check lifetimes of key_package leaves already in a tree (`.inTree`). Off by default:
+  /// a member added long ago who never updated keeps its KeyPackage lifetime, and rejecting the
+  /// whole tree for it would lock joiners out (§7.3 only recommends the check on receipt).
+  public var checksLifetimeInTree: Bool
   /// The longest not_after - not_before accepted (§7.2: applications MUST define one). nil
   /// accepts any length.
   public var maximumLifetime: UInt64?
@@ -78,9 +82,10 @@ public struct LeafNodeValidationOptions: Hashable, Sendable {
 
   public init(
     checksLifetime: Bool = true, maximumLifetime: UInt64? = Self.defaultMaximumLifetime,
-    requiresGroupParametersInCapabilities: Bool = true
+    requiresGroupParametersInCapabilities: Bool = true, checksLifetimeInTree: Bool = false
   ) {
     self.checksLifetime = checksLifetime
+    self.checksLifetimeInTree = checksLifetimeInTree
     self.maximumLifetime = maximumLifetime
     self.requiresGroupParametersInCapabilities = requiresGroupParametersInCapabilities
   }
@@ -209,7 +214,11 @@ public struct LeafNodeValidator: Sendable {
     try checkSource(leaf, role)
     try checkCapabilities(leaf, context)
     try checkExtensions(leaf)
-    try checkLifetime(leaf)
+    if case .inTree = role {
+      if options.checksLifetimeInTree { try checkLifetime(leaf) }
+    } else {
+      try checkLifetime(leaf)
+    }
     try checkKeys(leaf, role, context)
     try checkSignature(leaf, role, context)
     return ValidatedLeafNode(leafNode: leaf, identity: try authenticate(leaf, role))
