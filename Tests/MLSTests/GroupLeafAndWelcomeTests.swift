@@ -199,7 +199,14 @@ struct GroupLeafAndWelcomeTests {
         welcome: welcome, keyPackage: dave.keyPackage, initPrivateKey: dave.bundle.initPrivateKey,
         encryptionPrivateKey: dave.bundle.encryptionPrivateKey,
         signaturePrivateKey: dave.signaturePrivateKey,
-        options: GroupOptions(clock: FixedClock(later)))
+        options: GroupOptions(checkLifetimesInTree: true, clock: FixedClock(later)))
     }
+    // By default leaves already in the tree are not held to their KeyPackage lifetime.
+    let joined = try GroupState.join(
+      welcome: welcome, keyPackage: dave.keyPackage, initPrivateKey: dave.bundle.initPrivateKey,
+      encryptionPrivateKey: dave.bundle.encryptionPrivateKey,
+      signaturePrivateKey: dave.signaturePrivateKey, options: GroupOptions(clock: FixedClock(later))
+    )
+    #expect(joined.epoch == states[0].epoch + 1)
   }
 }

@@ -6,6 +6,10 @@ public struct GroupOptions: Sendable {
   /// Check leaf lifetimes against `clock` (§7.3). On by default; old test vectors carry
   /// expired lifetimes and turn it off.
   public var checkLifetimes: Bool
+  /// Also check the lifetimes of KeyPackage leaves already in a joined tree (§7.3 recommends
+  /// the check on receipt only; a member who never updated keeps its old lifetime). Off by
+  /// default.
+  public var checkLifetimesInTree: Bool
   /// Require leaves to list the group's cipher suite and version in their capabilities (§7.2).
   /// On by default; some official vectors omit suite 7 from leaves of suite-7 groups.
   public var requireGroupSuiteInCapabilities: Bool
@@ -30,7 +34,8 @@ public struct GroupOptions: Sendable {
   public var externalPubInGroupInfo: Bool
 
   public init(
-    checkLifetimes: Bool = true, requireGroupSuiteInCapabilities: Bool = true,
+    checkLifetimes: Bool = true, checkLifetimesInTree: Bool = false,
+    requireGroupSuiteInCapabilities: Bool = true,
     clock: any MLSClock = SystemClock(),
     maximumLifetime: UInt64? = LeafNodeValidationOptions.defaultMaximumLifetime,
     authenticationService: any AuthenticationService = BasicCredentialAuthenticator(),
@@ -39,6 +44,7 @@ public struct GroupOptions: Sendable {
     ratchetTreeInWelcome: Bool = true, externalPubInGroupInfo: Bool = false
   ) {
     self.checkLifetimes = checkLifetimes
+    self.checkLifetimesInTree = checkLifetimesInTree
     self.requireGroupSuiteInCapabilities = requireGroupSuiteInCapabilities
     self.clock = clock
     self.maximumLifetime = maximumLifetime

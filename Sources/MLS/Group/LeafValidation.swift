@@ -9,7 +9,8 @@ extension GroupState {
       authenticationService: options.authenticationService, clock: options.clock,
       options: LeafNodeValidationOptions(
         checksLifetime: options.checkLifetimes, maximumLifetime: options.maximumLifetime,
-        requiresGroupParametersInCapabilities: options.requireGroupSuiteInCapabilities))
+        requiresGroupParametersInCapabilities: options.requireGroupSuiteInCapabilities,
+        checksLifetimeInTree: options.checkLifetimes && options.checkLifetimesInTree))
   }
 
   /// What a leaf is checked against: this group's parameters with `extensions` (the new ones
