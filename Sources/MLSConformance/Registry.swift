@@ -16,7 +16,11 @@ extension Conformance {
     "tree-validation.json": TreeValidationVectors.run,
     "tree-operations.json": TreeOperationsVectors.run,
     "treekem.json": TreeKEMVectors.run,
-    // RFC 9420 framing and group.
+    // RFC 9420 framing and the group state machine.
     "message-protection.json": MessageProtectionVectors.run,
+    "welcome.json": WelcomeVectors.run,
+    "passive-client-welcome.json": PassiveClientVectors.run,
+    "passive-client-handling-commit.json": PassiveClientVectors.run,
+    "passive-client-random.json": PassiveClientVectors.run,
   ]
 }

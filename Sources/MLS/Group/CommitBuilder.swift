@@ -1,0 +1,167 @@
+import MLSCodec
+import MLSCrypto
+
+/// What committing produces. RFC 9420 §12.4.1.
+public struct CommitOutput: Sendable {
+  /// The commit, framed for the current epoch, to send to the group.
+  public let commit: MLSMessage
+  /// A Welcome for the members the commit adds, if any (§12.4.3.1).
+  public let welcome: MLSMessage?
+  /// A GroupInfo of the new epoch, signed by the committer (§12.4.3).
+  public let groupInfo: GroupInfo
+}
+
+extension GroupState {
+  /// Creates a commit of every proposal received in this epoch (by reference) and `proposals`
+  /// (by value), with an UpdatePath when §12.4 requires one or `forcePath` asks for it.
+  /// RFC 9420 §12.4.1.
+  ///
+  /// The new epoch is computed at once but kept pending: call `mergePendingCommit()` once the
+  /// delivery service accepted the commit, or `discardPendingCommit()`. Own Update proposals
+  /// are left out (§12.2 forbids committing them); a fresh path replaces them.
+  public mutating func commit(
+    proposals byValue: [Proposal] = [], forcePath: Bool = false, authenticatedData: [UInt8] = []
+  ) throws(GroupError) -> CommitOutput {
+    guard isActive else { throw .notActive }
+    guard pendingCommit == nil else { throw .commitPending }
+    let own = ownLeafIndex
+    var items: [ProposalOrRef] = []
+    var resolved: [ResolvedProposal] = []
+    for cached in proposalCache {
+      if case .update = cached.proposal, cached.sender == .member(own) { continue }
+      items.append(.reference(cached.reference))
+      resolved.append(ResolvedProposal(proposal: cached.proposal, sender: cached.sender))
+    }
+    for proposal in byValue {
+      if case .update = proposal { throw .invalidProposalList(.updateByCommitter) }
+      items.append(.proposal(proposal))
+      resolved.append(ResolvedProposal(proposal: proposal, sender: .member(own)))
+    }
+    try validateProposalList(resolved, committer: own)
+    var applied = try applyProposals(resolved)
+    let inputs = try pskInputs(applied.pskIDs)
+    let pskSecret = try pskSecret(inputs)
+    let newLeaves = applied.added.map(\.leaf)
+
+    var prepared: TreeKEM.PreparedPath?
+    var path: UpdatePath?
+    var newPrivate = privateTree
+    var commitSecret = KeySchedule(provider: provider).zeroSecret
+    if applied.pathRequired || forcePath {
+      guard let template = applied.tree.leafNode(at: own) else { throw .unknownSender }
+      let made = try GroupError.wrap {
+        try TreeKEM.preparePath(
+          tree: &applied.tree, sender: own, leafNode: template,
+          signaturePrivateKey: signaturePrivateKey, groupID: groupContext.groupID,
+          provider: provider)
+      }
+      let context = try provisionalContext(tree: &applied.tree, extensions: applied.extensions)
+      path = try GroupError.wrap {
+        try TreeKEM.encryptPath(
+          made, tree: applied.tree, groupContext: context, newLeaves: newLeaves,
+          provider: provider)
+      }
+      newPrivate = made.privateState
+      commitSecret = made.commitSecret
+      prepared = made
+    } else {
+      newPrivate.forgetBlankNodes(in: applied.tree)
+    }
+
+    let commit = Commit(proposals: items, path: path)
+    let wireFormat = handshakeWireFormat
+    var next: (state: GroupState, material: EpochKeyMaterial)?
+    let finalTree = applied.tree
+    let extensions = applied.extensions
+    var sender = self
+    let framed = try sender.frame(
+      .commit(commit), wireFormat: wireFormat, authenticatedData: authenticatedData
+    ) { (content, auth) throws(GroupError) -> [UInt8]? in
+      let result = try nextEpochState(
+        tree: finalTree, privateTree: newPrivate, extensions: extensions,
+        commitSecret: commitSecret, pskSecret: pskSecret, wireFormat: wireFormat,
+        content: content, signature: auth.signature, receivedConfirmationTag: nil)
+      next = result
+      return result.state.confirmationTag
+    }
+    guard let result = next else { throw .malformed("commit") }
+    let newState = result.state.endedByReInit(applied.reinit)
+    let material = result.material
+    let groupInfo = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
+    var welcome: MLSMessage?
+    if !applied.added.isEmpty {
+      let made = try makeWelcome(
+        groupInfo: groupInfo, material: material, pskSecret: pskSecret, added: applied.added,
+        prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
+      welcome = MLSMessage(version: groupContext.version, body: .welcome(made))
+    }
+    let staged = StagedCommit(
+      newState: newState, fromEpoch: epoch, sender: .member(own),
+      proposals: resolved.map(\.proposal), addedLeaves: newLeaves,
+      removedLeaves: applied.removed, removesSelf: false, reinit: applied.reinit)
+    sender.pendingCommit = .staged(staged)
+    self = sender
+    return CommitOutput(commit: framed.message, welcome: welcome, groupInfo: groupInfo)
+  }
+
+  /// The encoded provisional GroupContext: new epoch and tree hash, old confirmed transcript
+  /// hash, new extensions. RFC 9420 §12.4.1, §12.4.2.
+  func provisionalContext(
+    tree: inout PublicRatchetTree, extensions: [Extension]
+  ) throws(GroupError) -> [UInt8] {
+    let treeHash = try GroupError.wrap { try tree.rootTreeHash(using: provider.hash) }
+    let context = GroupContext(
+      version: groupContext.version, cipherSuite: groupContext.cipherSuite,
+      groupID: groupContext.groupID, epoch: groupContext.epoch &+ 1, treeHash: treeHash,
+      confirmedTranscriptHash: groupContext.confirmedTranscriptHash, extensions: extensions)
+    return try GroupCodec.encode(context, "GroupContext")
+  }
+
+  /// The Welcome for the members a commit adds. RFC 9420 §12.4.3.1.
+  ///
+  /// The GroupInfo is encrypted once with the welcome key and nonce; each new member gets the
+  /// joiner secret, the path secret of its lowest common ancestor with the committer (when the
+  /// commit has a path) and the PSK ids, sealed to its init key with the encrypted GroupInfo as
+  /// context.
+  func makeWelcome(
+    groupInfo: GroupInfo, material: EpochKeyMaterial, pskSecret: SecretBytes?,
+    added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)], prepared: TreeKEM.PreparedPath?,
+    pskIDs: [PreSharedKeyID], tree: PublicRatchetTree
+  ) throws(GroupError) -> Welcome {
+    let schedule = KeySchedule(provider: provider)
+    let keyAndNonce = try GroupError.wrap {
+      try schedule.welcomeKeyAndNonce(welcomeSecret: material.welcomeSecret)
+    }
+    let encodedInfo = try GroupCodec.encode(groupInfo, "GroupInfo")
+    let encryptedInfo = try GroupError.wrap {
+      try provider.seal(
+        key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: encodedInfo)
+    }
+    var secrets: [EncryptedGroupSecrets] = []
+    for (leaf, validated) in added {
+      let keyPackage = validated.keyPackage
+      var pathSecret: PathSecret?
+      if let prepared {
+        let ancestor = tree.math.commonAncestor(ownLeafIndex.nodeIndex, leaf.nodeIndex)
+        if let position = prepared.steps.firstIndex(where: { $0.parent == ancestor }) {
+          pathSecret = PathSecret(pathSecret: prepared.pathSecrets[position].revealed())
+        }
+      }
+      let groupSecrets = GroupSecrets(
+        joinerSecret: material.joinerSecret.revealed(), pathSecret: pathSecret, psks: pskIDs)
+      let plaintext = try GroupCodec.encode(groupSecrets, "GroupSecrets")
+      let sealed = try GroupError.wrap {
+        try provider.encryptWithLabel(
+          publicKey: keyPackage.initKey, label: "Welcome", context: encryptedInfo,
+          plaintext: plaintext)
+      }
+      secrets.append(
+        EncryptedGroupSecrets(
+          newMember: validated.reference,
+          encryptedGroupSecrets: HPKECiphertext(
+            kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)))
+    }
+    return Welcome(
+      cipherSuite: groupContext.cipherSuite, secrets: secrets, encryptedGroupInfo: encryptedInfo)
+  }
+}

@@ -1,0 +1,217 @@
+import MLSCodec
+import MLSCrypto
+
+/// What a received handshake or application message carried. RFC 9420 §6, §12.
+public enum ProcessedContent: Sendable {
+  /// Application data, decrypted and authenticated.
+  case application([UInt8])
+  /// A proposal, validated and cached for a later commit under its reference (§12.4).
+  case proposal(Proposal, reference: [UInt8])
+  /// A commit, staged: call `merge(_:)` to enter the new epoch.
+  case commit(StagedCommit)
+}
+
+/// A received message after unprotection and signature verification. RFC 9420 §6.
+public struct ProcessedMessage: Sendable {
+  public let sender: Sender
+  public let authenticatedData: [UInt8]
+  public let content: ProcessedContent
+}
+
+extension GroupState {
+  /// Encrypts application data as a PrivateMessage. RFC 9420 §6.3.
+  public mutating func encrypt(
+    application data: [UInt8], authenticatedData: [UInt8] = []
+  ) throws(GroupError) -> MLSMessage {
+    guard isActive else { throw .notActive }
+    guard proposalCache.isEmpty else { throw .commitRequired }
+    var next = self
+    let framed = try next.frame(
+      .application(data), wireFormat: .privateMessage, authenticatedData: authenticatedData)
+    self = next
+    return framed.message
+  }
+
+  /// Unprotects and authenticates a PublicMessage or PrivateMessage of the current epoch.
+  /// RFC 9420 §6, §12.4.2.
+  ///
+  /// Application data and proposals update the state (a key consumed, a proposal cached);
+  /// a commit does not: it comes back staged, for `merge(_:)`. On error the state is unchanged.
+  public mutating func process(_ message: MLSMessage) throws(GroupError) -> ProcessedMessage {
+    guard isActive else { throw .notActive }
+    guard message.version == groupContext.version else {
+      throw .unsupportedVersion(message.version.rawValue)
+    }
+    var keys = framingKeys
+    let authenticated: AuthenticatedContent
+    switch message.body {
+    case .publicMessage(let public_):
+      authenticated = try GroupError.wrap {
+        try Framing.unprotectPublic(public_, keys: keys, provider: provider)
+      }
+    case .privateMessage(let private_):
+      let tree = self.tree
+      authenticated = try GroupError.wrap {
+        try Framing.unprotectPrivate(
+          private_, keys: &keys, isMember: { tree.leafNode(at: $0) != nil }, provider: provider)
+      }
+    default:
+      throw .unexpectedWireFormat
+    }
+    let content = authenticated.content
+    let signatureKey = try senderSignatureKey(content)
+    try GroupError.wrap {
+      try Framing.verifySignature(
+        authenticated, groupContext: groupContext, signaturePublicKey: signatureKey,
+        provider: provider)
+    }
+    switch content.content {
+    case .application(let data):
+      framingKeys = keys
+      return ProcessedMessage(
+        sender: content.sender, authenticatedData: content.authenticatedData,
+        content: .application(data))
+    case .proposal(let proposal):
+      try validateReceivedProposal(proposal, sender: content.sender)
+      try checkExternalProposal(proposal, sender: content.sender)
+      let reference = try GroupCodec.proposalRef(authenticated, provider: provider)
+      framingKeys = keys
+      // A proposal seen twice (e.g. an own proposal echoed by the delivery service) is
+      // cached once.
+      if !proposalCache.contains(where: { $0.reference == reference }) {
+        proposalCache.append(
+          CachedProposal(reference: reference, proposal: proposal, sender: content.sender))
+      }
+      return ProcessedMessage(
+        sender: content.sender, authenticatedData: content.authenticatedData,
+        content: .proposal(proposal, reference: reference))
+    case .commit(let commit):
+      let staged = try stageCommit(authenticated, commit: commit)
+      return ProcessedMessage(
+        sender: content.sender, authenticatedData: content.authenticatedData,
+        content: .commit(staged))
+    }
+  }
+
+  /// The key that signed a message: the sender's leaf, an external sender of the group's
+  /// `external_senders` extension, or a new member's own key. RFC 9420 §6.1, §12.1.8.
+  func senderSignatureKey(_ content: FramedContent) throws(GroupError) -> [UInt8] {
+    switch content.sender {
+    case .member(let leaf):
+      guard let node = tree.leafNode(at: leaf) else { throw .unknownSender }
+      return node.signatureKey
+    case .external(let index):
+      let senders = try? groupContext.extensions.payload(ExternalSenders.self)
+      guard let senders, Int(index) < senders.senders.count else { throw .unknownSender }
+      return senders.senders[Int(index)].signatureKey
+    case .newMemberProposal:
+      guard case .proposal(.add(let add)) = content.content else { throw .unsupportedSender }
+      return add.keyPackage.leafNode.signatureKey
+    case .newMemberCommit:
+      guard case .commit(let commit) = content.content, let path = commit.path else {
+        throw .unsupportedSender
+      }
+      return path.leafNode.signatureKey
+    }
+  }
+
+  /// Which proposals senders outside the group may send. RFC 9420 §12.1.8.
+  func checkExternalProposal(_ proposal: Proposal, sender: Sender) throws(GroupError) {
+    switch (sender, proposal) {
+    case (.member, _): return
+    case (.newMemberProposal, .add): return
+    case (.external, .add), (.external, .remove), (.external, .preSharedKey),
+      (.external, .reInit), (.external, .groupContextExtensions):
+      return
+    default: throw .unsupportedSender
+    }
+  }
+
+  /// Validates a received commit and computes its epoch without changing the state.
+  /// RFC 9420 §12.4.2.
+  func stageCommit(
+    _ authenticated: AuthenticatedContent, commit: Commit
+  ) throws(GroupError) -> StagedCommit {
+    let content = authenticated.content
+    guard case .member(let committer) = content.sender else {
+      if case .newMemberCommit = content.sender {
+        return try stageExternalCommit(authenticated, commit: commit)
+      }
+      throw .invalidCommit(.invalidSender)
+    }
+    guard committer != ownLeafIndex else { throw .invalidCommit(.ownCommit) }
+    let resolved = try resolve(commit.proposals, committer: content.sender)
+    try validateProposalList(resolved, committer: committer)
+    var applied = try applyProposals(resolved)
+    guard commit.path != nil || !applied.pathRequired else {
+      throw .invalidCommit(.pathRequired)
+    }
+    let inputs = try pskInputs(applied.pskIDs)
+    let pskSecret = try pskSecret(inputs)
+    let removesSelf = applied.removed.contains(ownLeafIndex)
+    if removesSelf {
+      var inactive = self
+      inactive.isActive = false
+      return StagedCommit(
+        newState: inactive, fromEpoch: epoch, sender: content.sender,
+        proposals: resolved.map(\.proposal), addedLeaves: applied.added.map(\.leaf),
+        removedLeaves: applied.removed, removesSelf: true, reinit: applied.reinit)
+    }
+    var newPrivate = privateTree
+    if let ownUpdate = applied.updated.first(where: { $0.leaf == ownLeafIndex }) {
+      guard let key = pendingUpdateKeys[ownUpdate.node.encryptionKey] else {
+        throw .invalidCommit(.unknownOwnUpdate)
+      }
+      newPrivate = TreeKEMPrivateState(leaf: ownLeafIndex, leafPrivateKey: key)
+    }
+    newPrivate.forgetBlankNodes(in: applied.tree)
+    var commitSecret = KeySchedule(provider: provider).zeroSecret
+    if let path = commit.path {
+      try validatePath(
+        path, committer: committer, tree: applied.tree, extensions: applied.extensions)
+      try GroupError.wrap {
+        try TreeKEM.merge(path, from: committer, into: &applied.tree, provider: provider)
+      }
+      let context = try provisionalContext(tree: &applied.tree, extensions: applied.extensions)
+      let decrypted = try GroupError.wrap {
+        try TreeKEM.decrypt(
+          path, from: committer, tree: applied.tree, state: &newPrivate, groupContext: context,
+          newLeaves: applied.added.map(\.leaf), provider: provider)
+      }
+      commitSecret = decrypted.commitSecret
+    }
+    let next = try nextEpochState(
+      tree: applied.tree, privateTree: newPrivate, extensions: applied.extensions,
+      commitSecret: commitSecret, pskSecret: pskSecret, wireFormat: authenticated.wireFormat,
+      content: content, signature: authenticated.auth.signature,
+      receivedConfirmationTag: authenticated.auth.confirmationTag ?? [])
+    return StagedCommit(
+      newState: next.state.endedByReInit(applied.reinit), fromEpoch: epoch, sender: content.sender,
+      proposals: resolved.map(\.proposal), addedLeaves: applied.added.map(\.leaf),
+      removedLeaves: applied.removed, removesSelf: false, reinit: applied.reinit)
+  }
+
+  /// The UpdatePath checks of RFC 9420 §12.4.2 before it is merged: a valid commit-source
+  /// leaf (§7.3), a fresh encryption key, and no public key already in the new tree.
+  func validatePath(
+    _ path: UpdatePath, committer: LeafIndex, tree newTree: PublicRatchetTree,
+    extensions: [Extension]
+  ) throws(GroupError) {
+    let role = LeafNodeRole.commit(leafIndex: committer, replacing: tree.leafNode(at: committer))
+    let result = try validateLeafNode(
+      path.leafNode, role: role, tree: newTree, extensions: extensions)
+    if case .failure(let error) = result { throw .invalidCommit(.invalidPathLeaf(error)) }
+    if let current = tree.leafNode(at: committer),
+      current.encryptionKey == path.leafNode.encryptionKey
+    {
+      throw .invalidCommit(.pathLeafKeyNotFresh)
+    }
+    var existing: Set<[UInt8]> = []
+    for node in newTree.nodes { if let node { existing.insert(node.encryptionKey) } }
+    var seen: Set<[UInt8]> = [path.leafNode.encryptionKey]
+    for node in path.nodes {
+      guard !existing.contains(node.encryptionKey), seen.insert(node.encryptionKey).inserted
+      else { throw .invalidCommit(.pathKeyNotUnique) }
+    }
+  }
+}
