@@ -19,16 +19,20 @@ SWIFT="${SWIFT:-swift}"
 SCRATCH=.build-fuzz
 export SPACEPANDA_FUZZ=1
 
-for target in "${TARGETS[@]}"; do
-  echo "== building $target"
-  # ld.gold warns about every ASan-local symbol it cannot export; that noise is not ours.
-  "$SWIFT" build --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address \
-    --product "$target" 2>&1 | grep -v "Cannot export local symbol" || true
-  [ -x "$SCRATCH/debug/$target" ] || { echo "build of $target failed" >&2; exit 2; }
-done
-
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+for target in "${TARGETS[@]}"; do
+  echo "== building $target"
+  if ! "$SWIFT" build --scratch-path "$SCRATCH" --sanitize=fuzzer --sanitize=address \
+    --product "$target" >"$WORK/build.log" 2>&1; then
+    # ld.gold warns about every ASan-local symbol it cannot export; that noise is not ours.
+    grep -v "Cannot export local symbol" "$WORK/build.log" | tail -n 40 >&2
+    echo "build of $target failed" >&2
+    exit 2
+  fi
+  grep -E "(warning|error):" "$WORK/build.log" | grep -v "Cannot export local symbol" || true
+done
+
 failed=()
 for target in "${TARGETS[@]}"; do
   corpus="$WORK/$target"
@@ -40,7 +44,8 @@ for target in "${TARGETS[@]}"; do
   if SWIFT_BACKTRACE=enable=no "$SCRATCH/debug/$target" "$corpus" \
     -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 >"$WORK/$target.log" 2>&1; then
-    grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)" "$WORK/$target.log" || true
+    grep -E "DONE +cov:" "$WORK/$target.log" | tail -n 1 || true
+    grep -E "^(Done|stat::peak_rss_mb)" "$WORK/$target.log" || true
   else
     echo "!! $target found a problem; log tail:" >&2
     tail -n 40 "$WORK/$target.log" >&2
