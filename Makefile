@@ -6,7 +6,7 @@ VECTORS ?= $(or $(MLS_TEST_VECTORS),../shared/test-vectors)
 HPKE_VECTORS ?= $(or $(MLS_HPKE_VECTORS),../shared/hpke-vectors/test-vectors.json)
 DEB_PACKAGES := libssl-dev libsodium-dev libargon2-dev pkg-config
 
-.PHONY: deps build demo test conformance lint format
+.PHONY: deps build demo test conformance lint format fuzz
 
 deps:
 	@./scripts/install-deps.sh $(DEB_PACKAGES)
@@ -30,3 +30,8 @@ lint:
 
 format:
 	$(SWIFT) format format -i -r Package.swift Sources Tests
+
+# libFuzzer over every decoder target for SECONDS each (scripts/fuzz.sh; crashes in fuzz-artifacts/).
+SECONDS ?= 30
+fuzz: deps
+	./scripts/fuzz.sh $(SECONDS)

@@ -35,12 +35,30 @@ let package = Package(
     // Runners for the official RFC 9420 and RFC 9180 test vectors.
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
     .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
+    // The checks behind the libFuzzer targets; built by every build so it cannot rot.
+    .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 
     .testTarget(name: "MLSCodecTests", dependencies: ["MLSCodec"]),
     .testTarget(name: "MLSCryptoTests", dependencies: ["MLSCrypto", "MLSCodec"]),
-    .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
+    .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "FuzzHarness"]),
     .testTarget(name: "SpacePandaTests", dependencies: ["SpacePanda", "MLS", "MLSCrypto"]),
     .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
   ],
   swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, one per decoder (scripts/fuzz.sh, `make fuzz`). Each defines only
+// `LLVMFuzzerTestOneInput` and gets its `main` from libFuzzer, so it links only under
+// `--sanitize=fuzzer`: they are declared only when SPACEPANDA_FUZZ is set, which keeps them out
+// of every normal build. Their logic is in FuzzHarness, which normal builds compile and test.
+if Context.environment["SPACEPANDA_FUZZ"] != nil {
+  let fuzzTargets = [
+    "FuzzMLSMessage", "FuzzKeyPackage", "FuzzRatchetTree", "FuzzWelcome", "FuzzGroupInfo",
+    "FuzzPublicMessage", "FuzzPrivateMessage",
+  ]
+  package.targets += fuzzTargets.map { name in
+    .executableTarget(
+      name: name, dependencies: ["FuzzHarness"],
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+  }
+}

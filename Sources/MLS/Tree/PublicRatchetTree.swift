@@ -63,8 +63,13 @@ public struct PublicRatchetTree: Sendable {
   }
 
   /// The leaf node at `leaf`, or nil when blank or outside the tree.
+  ///
+  /// The range check comes first: from 2^31 up, doubling a leaf index into a node index wraps,
+  /// and a wire index such as a GroupInfo `signer` would otherwise name a real member.
   public func leafNode(at leaf: LeafIndex) -> LeafNode? {
-    guard case .leaf(let value) = node(at: leaf.nodeIndex) else { return nil }
+    guard leaf.rawValue < leafCount, case .leaf(let value) = node(at: leaf.nodeIndex) else {
+      return nil
+    }
     return value
   }
 
