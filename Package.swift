@@ -34,7 +34,9 @@ let package = Package(
     .target(name: "SpacePanda", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CArgon2"]),
     // Runners for the official RFC 9420 and RFC 9180 test vectors.
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
-    .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
+    // The interop peer of `spacepanda peer`: JSON-line requests driving one GroupState.
+    .target(name: "InteropPeer", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
+    .executableTarget(name: "spacepanda", dependencies: ["MLSConformance", "InteropPeer"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 
@@ -43,6 +45,9 @@ let package = Package(
     .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "FuzzHarness"]),
     .testTarget(name: "SpacePandaTests", dependencies: ["SpacePanda", "MLS", "MLSCrypto"]),
     .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
+    // The subprocess test runs the `spacepanda` binary: depending on it makes it built first.
+    .testTarget(
+      name: "InteropPeerTests", dependencies: ["InteropPeer", "MLS", "MLSCodec", "spacepanda"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,7 @@ let usage = """
 
   commands:
     conformance PATH...   run the official RFC 9420 / RFC 9180 test vectors in files or folders
+    peer [FLAGS] NAME     serve the interop harness's JSON-line requests as member NAME
 
   Run `spacepanda <command> --help` for a command's options.
   """
@@ -18,6 +19,8 @@ guard let command = arguments.first else {
 switch command {
 case "conformance":
   exit(ConformanceCommand.run(Array(arguments.dropFirst())))
+case "peer":
+  exit(PeerCommand.run(Array(arguments.dropFirst())))
 case "-h", "--help", "help":
   print(usage)
   exit(0)
