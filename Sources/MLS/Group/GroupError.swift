@@ -111,6 +111,8 @@ public enum GroupError: Error, Equatable, Sendable {
   case invalidProposalList(ProposalListRule)
   case invalidCommit(CommitRule)
   case invalidWelcome(WelcomeRule)
+  /// A reinitialised or branched group broke a rule of §11.2 / §11.3.
+  case invalidResumption(ResumptionRule)
   /// The message is for another group, epoch or protocol version (§6).
   case wrongGroup
   case wrongEpoch(expected: UInt64, received: UInt64)

@@ -46,6 +46,9 @@ public struct GroupState: Sendable {
   /// The ReInit of the commit that ended this group: wait for the Welcome to the new group
   /// (§11.2, §12.4.2).
   public internal(set) var pendingReInit: ReInit?
+  /// The one resumption PSK of usage reinit or branch that the creator of a reinitialised or
+  /// branched group may inject in its initial commit (§11.2, §11.3); nil everywhere else.
+  var initialResumptionPSK: PreSharedKeyID?
 
   /// The current epoch.
   public var epoch: UInt64 { groupContext.epoch }

@@ -113,7 +113,9 @@ extension GroupState {
   /// §12.1.4: nonce length and usage of a PSK proposal outside reinit and branch.
   func validatePSKProposal(_ id: PreSharedKeyID) throws(GroupError) {
     guard id.hasValidNonce(for: provider) else { throw .invalidProposalList(.pskNonceLength) }
-    if case .resumption(let usage, _, _) = id.key, usage != .application {
+    if case .resumption(let usage, _, _) = id.key, usage != .application,
+      id != initialResumptionPSK
+    {
       throw .invalidProposalList(.pskUsageNotAllowed)
     }
   }
