@@ -10,6 +10,10 @@ struct HandleState: Sendable {
   var counters: MLSCounters
   var monitor: ActivityMonitor
   var observers: [any MLSEventObserver] = []
+  /// Digests of processed messages, oldest first in ring order from `ringNext`: what the
+  /// replay cache holds, kept in a form that can be stored.
+  var seenDigests: [[UInt8]] = []
+  var ringNext = 0
 
   init(
     group: GroupState, identity: MLSHandle.Identity, appPSK: ApplicationPSK?,
@@ -21,6 +25,22 @@ struct HandleState: Sendable {
     replay = try ReplayCache(config: config)
     counters = MLSCounters()
     monitor = ActivityMonitor(config: config, clock: group.options.clock)
+  }
+
+  /// Records a processed message's digest in the replay cache and the storable ring.
+  mutating func remember(_ digest: [UInt8]) throws(MLSError) {
+    try replay.record(try MessageIdentifier(digest: digest))
+    if seenDigests.count < replay.capacity {
+      seenDigests.append(digest)
+    } else {
+      seenDigests[ringNext] = digest
+      ringNext = (ringNext + 1) % seenDigests.count
+    }
+  }
+
+  /// The remembered digests, oldest first.
+  var digestsOldestFirst: [[UInt8]] {
+    Array(seenDigests[ringNext...] + seenDigests[..<ringNext])
   }
 
   /// This client as events name it.

@@ -44,7 +44,8 @@ extension HandleState {
   ) throws(MLSError) -> MLSHandle.ProcessedEvent {
     try MLSHandle.checkSize(bytes, config)
     guard group.isActive else { throw .notAMember }
-    let identifier = try MessageIdentifier(message: bytes)
+    let digest = try HandleCodec.sha256(bytes)
+    let identifier = try MessageIdentifier(digest: digest)
     if replay.contains(identifier) {
       // Counts the replay in the cache's statistics and throws `replayDetected`.
       try replay.record(identifier)
@@ -84,7 +85,7 @@ extension HandleState {
       result = try acceptCommit(
         staged, into: &next, sender: senderLeaf, policy: policy, events: &events)
     }
-    try replay.record(identifier)
+    try remember(digest)
     if case .application = result { counters.messagesReceived += 1 }
     group = next
     return result
