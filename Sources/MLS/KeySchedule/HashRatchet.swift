@@ -64,13 +64,13 @@ public enum RatchetKind: Hashable, Sendable {
 /// handed out (§9.2). Receivers use `withKey(for:_:)`, which removes a key only once it has
 /// opened a message.
 public struct HashRatchet: Sendable {
-  private let provider: CipherSuiteProvider
-  private let configuration: SecretTreeConfiguration
+  let provider: CipherSuiteProvider
+  let configuration: SecretTreeConfiguration
   /// `ratchet_secret_[N]_[next]`; nil once the generation counter is exhausted.
-  private var secret: SecretBytes?
+  var secret: SecretBytes?
   /// The generation whose key has not been derived yet.
-  public private(set) var nextGeneration: UInt32
-  private var skipped: [UInt32: RatchetKey] = [:]
+  public internal(set) var nextGeneration: UInt32
+  var skipped: [UInt32: RatchetKey] = [:]
 
   init(provider: CipherSuiteProvider, secret: SecretBytes, configuration: SecretTreeConfiguration) {
     self.provider = provider

@@ -9,13 +9,13 @@ import MLSCrypto
 /// subtrees plus the ratchets in use.
 public struct SecretTree: Sendable {
   public let leafCount: UInt32
-  private let provider: CipherSuiteProvider
-  private let configuration: SecretTreeConfiguration
-  private let math: TreeMath
+  let provider: CipherSuiteProvider
+  let configuration: SecretTreeConfiguration
+  let math: TreeMath
   /// Secrets of nodes not yet split into their children.
-  private var nodeSecrets: [NodeIndex: SecretBytes]
-  private var handshakeRatchets: [LeafIndex: HashRatchet] = [:]
-  private var applicationRatchets: [LeafIndex: HashRatchet] = [:]
+  var nodeSecrets: [NodeIndex: SecretBytes]
+  var handshakeRatchets: [LeafIndex: HashRatchet] = [:]
+  var applicationRatchets: [LeafIndex: HashRatchet] = [:]
 
   public init(
     provider: CipherSuiteProvider, encryptionSecret: SecretBytes, leafCount: UInt32,
