@@ -34,7 +34,8 @@ let package = Package(
     .target(name: "SpacePanda", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CArgon2"]),
     // Runners for the official RFC 9420 and RFC 9180 test vectors.
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
-    .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
+    .executableTarget(
+      name: "spacepanda", dependencies: ["SpacePanda", "MLS", "MLSCrypto", "MLSCodec", "MLSConformance"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 
@@ -43,6 +44,8 @@ let package = Package(
     .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "FuzzHarness"]),
     .testTarget(name: "SpacePandaTests", dependencies: ["SpacePanda", "MLS", "MLSCrypto"]),
     .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
+    // Drives the built `spacepanda` binary as separate processes (alice, bob, carol).
+    .testTarget(name: "CLITests", dependencies: ["spacepanda"]),
   ],
   swiftLanguageModes: [.v6]
 )
