@@ -69,14 +69,18 @@ extension MLSHandle {
 
   /// A new KeyPackage for `identity`, valid for `config.keyPackageLifetime`. RFC 9420 §10.
   public static func generateKeyPackage(
-    identity: Identity, config: MLSConfig = .default
+    identity: Identity, config: MLSConfig = .default, clock: any MLSClock = SystemClock()
   ) throws(MLSError) -> PendingKeyPackage {
     try config.validate()
     let seconds = config.keyPackageLifetime.components.seconds
+    // The leaf supports SpacePanda's admin list, so `AdminPolicy` groups can carry it (§7.2:
+    // a GroupContext extension must be supported by every member).
+    var capabilities = KeyPackageBuilder.defaultCapabilities(grease: true)
+    capabilities.extensions.append(.spacePandaAdmins)
     let builder = KeyPackageBuilder(
       cipherSuite: identity.cipherSuite, credential: identity.credential,
       signaturePrivateKey: identity.signaturePrivateKey,
-      lifetime: UInt64(clamping: max(1, seconds)))
+      lifetime: UInt64(clamping: max(1, seconds)), capabilities: capabilities, clock: clock)
     let bundle: KeyPackageBundle
     do {
       bundle = try builder.build()

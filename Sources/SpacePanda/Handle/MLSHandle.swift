@@ -34,13 +34,16 @@ public final class MLSHandle: Sendable {
   ///   - applicationSecret: the application's shared secret (at least 16 bytes), registered
   ///     as a required external PSK (see `ApplicationPSK`); nil for an open group.
   ///   - extensions: initial GroupContext extensions (e.g. an `AdminList` for `AdminPolicy`).
+  ///   - clock: the time for lifetimes, events and the key rotation schedule.
+  ///   - observers: observers registered before the `groupCreated` event.
   public static func createGroup(
     name: String?, identity: Identity, applicationSecret: [UInt8]?,
     config: MLSConfig = .default, authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
-    extensions: [Extension] = []
+    extensions: [Extension] = [], clock: any MLSClock = SystemClock(),
+    observers: [any MLSEventObserver] = []
   ) throws(MLSError) -> MLSHandle {
     try config.validate()
-    let options = groupOptions(config)
+    let options = groupOptions(config, clock: clock)
     let groupID: [UInt8]
     if let name, !name.isEmpty {
       groupID = Array(name.utf8)
@@ -50,7 +53,7 @@ public final class MLSHandle: Sendable {
     guard identity.cipherSuite == config.cipherSuite else {
       throw .invalidConfiguration("identity's cipher suite differs from config.cipherSuite")
     }
-    let pending = try generateKeyPackage(identity: identity, config: config)
+    let pending = try generateKeyPackage(identity: identity, config: config, clock: clock)
     var group = try HandleCodec.group { () throws(GroupError) in
       try GroupState.create(
         groupID: groupID, cipherSuite: identity.cipherSuite,
@@ -63,9 +66,9 @@ public final class MLSHandle: Sendable {
       try ApplicationPSK(secret: secret)
     }
     if let appPSK { group.psks.addExternal(pskID: appPSK.pskID, psk: appPSK.secret) }
-    let handle = MLSHandle(
-      config: config, policy: authorizationPolicy,
-      state: try HandleState(group: group, identity: identity, appPSK: appPSK, config: config))
+    var state = try HandleState(group: group, identity: identity, appPSK: appPSK, config: config)
+    state.observers = observers
+    let handle = MLSHandle(config: config, policy: authorizationPolicy, state: state)
     try handle.perform { (state, events) throws(MLSError) in
       events.append(state.event(.groupCreated, member: state.ownReference))
     }
@@ -83,7 +86,8 @@ public final class MLSHandle: Sendable {
   public static func join(
     welcome: [UInt8], ratchetTree: [UInt8]?, keyPackage: PendingKeyPackage, identity: Identity,
     applicationSecret: [UInt8]?, config: MLSConfig = .default,
-    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy()
+    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
+    clock: any MLSClock = SystemClock()
   ) throws(MLSError) -> MLSHandle {
     try config.validate()
     try checkSize(welcome, config)
@@ -108,7 +112,7 @@ public final class MLSHandle: Sendable {
         throw .unauthorized("the Welcome does not use this application's secret")
       }
     }
-    let options = groupOptions(config)
+    let options = groupOptions(config, clock: clock)
     let group = try HandleCodec.group { () throws(GroupError) in
       try GroupState.join(
         welcome: body, keyPackage: keyPackage.keyPackage,
@@ -122,9 +126,9 @@ public final class MLSHandle: Sendable {
   }
 
   /// The protocol options the configuration implies.
-  static func groupOptions(_ config: MLSConfig) -> GroupOptions {
+  static func groupOptions(_ config: MLSConfig, clock: any MLSClock) -> GroupOptions {
     GroupOptions(
-      secretTree: config.outOfOrderWindow,
+      clock: clock, secretTree: config.outOfOrderWindow,
       encryptHandshakeMessages: config.handshakeFraming == .privateMessage,
       padding: config.paddingBlockSize > 1 ? .multiple(of: config.paddingBlockSize) : .none)
   }
