@@ -14,12 +14,14 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Until the demo exists, the main job is the conformance runner over the official vectors.
-demo: deps
+# The main job: build the release CLI, run the official vectors, then the narrated demo of
+# every security property (each step exits non-zero on a failure).
+demo: conformance
+	.build/release/spacepanda demo
+
+conformance: deps
 	$(SWIFT) build -c release --product spacepanda
 	.build/release/spacepanda conformance $(VECTORS) $(HPKE_VECTORS)
-
-conformance: demo
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -36,7 +36,9 @@ let package = Package(
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
     // The interop peer of `spacepanda peer`: JSON-line requests driving one GroupState.
     .target(name: "InteropPeer", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
-    .executableTarget(name: "spacepanda", dependencies: ["MLSConformance", "InteropPeer"]),
+    .executableTarget(
+      name: "spacepanda",
+      dependencies: ["SpacePanda", "MLS", "MLSCrypto", "MLSCodec", "MLSConformance", "InteropPeer"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 
@@ -45,9 +47,11 @@ let package = Package(
     .testTarget(name: "MLSTests", dependencies: ["MLS", "MLSCrypto", "MLSCodec", "FuzzHarness"]),
     .testTarget(name: "SpacePandaTests", dependencies: ["SpacePanda", "MLS", "MLSCrypto"]),
     .testTarget(name: "ConformanceTests", dependencies: ["MLSConformance"]),
-    // The subprocess test runs the `spacepanda` binary: depending on it makes it built first.
+    // The subprocess tests run the `spacepanda` binary: depending on it makes it built first.
     .testTarget(
       name: "InteropPeerTests", dependencies: ["InteropPeer", "MLS", "MLSCodec", "spacepanda"]),
+    // Drives the built `spacepanda` binary as separate processes (alice, bob, carol).
+    .testTarget(name: "CLITests", dependencies: ["spacepanda"]),
   ],
   swiftLanguageModes: [.v6]
 )

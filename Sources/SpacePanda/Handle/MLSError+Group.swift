@@ -17,6 +17,8 @@ extension MLSError {
       self = .unauthorized("the Welcome needs a pre-shared key this client does not hold")
     case .invalidWelcome(let rule):
       self = .malformedMessage("invalid Welcome: \(rule)")
+    case .invalidResumption(let rule):
+      self = .invalidCommit("resumption (ReInit or branch): \(rule)")
     case .wrongGroup:
       self = .malformedMessage("message is for another group")
     case .wrongEpoch(let expected, let received):
