@@ -35,6 +35,11 @@ let package = Package(
     // Runners for the official RFC 9420 and RFC 9180 test vectors.
     .target(name: "MLSConformance", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
     .executableTarget(name: "spacepanda", dependencies: ["MLSConformance"]),
+    // Benchmarks against the primitive floors (`make bench`, release mode); CSodium and COpenSSL
+    // only to time the raw primitives.
+    .executableTarget(
+      name: "spacepanda-bench",
+      dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CSodium", "COpenSSL"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 
