@@ -6,7 +6,7 @@ VECTORS ?= $(or $(MLS_TEST_VECTORS),../shared/test-vectors)
 HPKE_VECTORS ?= $(or $(MLS_HPKE_VECTORS),../shared/hpke-vectors/test-vectors.json)
 DEB_PACKAGES := libssl-dev libsodium-dev libargon2-dev pkg-config
 
-.PHONY: deps build demo test conformance lint format fuzz
+.PHONY: deps build demo test conformance lint format fuzz bench
 
 deps:
 	@./scripts/install-deps.sh $(DEB_PACKAGES)
@@ -37,3 +37,8 @@ format:
 SECONDS ?= 30
 fuzz: deps
 	./scripts/fuzz.sh $(SECONDS)
+
+# Benchmarks in release mode (docs/BENCHMARKS.md), e.g. BENCH_ARGS="--json --large".
+BENCH_ARGS ?=
+bench: deps
+	$(SWIFT) run -c release spacepanda-bench $(BENCH_ARGS)

@@ -39,6 +39,11 @@ let package = Package(
     .executableTarget(
       name: "spacepanda",
       dependencies: ["SpacePanda", "MLS", "MLSCrypto", "MLSCodec", "MLSConformance", "InteropPeer"]),
+    // Benchmarks against the primitive floors (`make bench`, release mode); CSodium and COpenSSL
+    // only to time the raw primitives.
+    .executableTarget(
+      name: "spacepanda-bench",
+      dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CSodium", "COpenSSL"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 

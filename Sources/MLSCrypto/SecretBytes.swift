@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// Bytes that must not outlive their use: keys, epoch secrets, path secrets.
 ///
@@ -53,10 +54,33 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
 
   public var description: String { "SecretBytes(\(count) bytes)" }
 
+  /// Calls `body` with `count` bytes derived from this secret by `derive`, which runs once per
+  /// secret: the result is kept in wiped storage beside the secret and freed with it. For
+  /// derivations as costly as their use (libsodium's expanded Ed25519 key costs a scalar
+  /// multiplication, as much as a signature). A secret has one derivation (one key, one scheme).
+  func withDerivedBytes<R>(
+    count: Int,
+    derive: (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer) throws(CryptoError) -> Void,
+    _ body: (UnsafeRawBufferPointer) throws(CryptoError) -> R
+  ) throws(CryptoError) -> R {
+    let source = storage
+    let derived = try source.derived.withLock { (slot) throws(CryptoError) -> Storage in
+      if let existing = slot, existing.buffer.count == count { return existing }
+      let made = Storage(count: count)
+      try derive(UnsafeRawBufferPointer(source.buffer), UnsafeMutableRawBufferPointer(made.buffer))
+      slot = made
+      return made
+    }
+    // `storage` keeps `derived` alive for as long as this value lives.
+    return try body(UnsafeRawBufferPointer(derived.buffer))
+  }
+
   private final class Storage: @unchecked Sendable {
     // Immutable after initialisation; only deinit writes (to wipe).
     let buffer: UnsafeMutableBufferPointer<UInt8>
     let afterWipe: (@Sendable (UnsafeRawBufferPointer) -> Void)?
+    /// What `withDerivedBytes` computed from `buffer`, if anything; wiped on its own deinit.
+    let derived = Mutex<Storage?>(nil)
 
     init(count: Int, afterWipe: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
       buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 0))

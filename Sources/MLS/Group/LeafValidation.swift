@@ -64,6 +64,20 @@ extension GroupState {
     }
   }
 
+  /// Validates a KeyPackage against a prepared context (see `AddValidationContext`).
+  func validateKeyPackage(
+    _ keyPackage: KeyPackage, context: LeafNodeValidationContext
+  ) throws(GroupError) -> ValidatedKeyPackage {
+    do {
+      return try KeyPackageValidator(
+        authenticationService: options.authenticationService, clock: options.clock,
+        options: leafValidator.options
+      ).validate(keyPackage, in: context)
+    } catch {
+      throw .invalidProposalList(.invalidKeyPackage(error))
+    }
+  }
+
   /// Whether capabilities cover required capabilities; default types count as supported
   /// (§7.2, §11.1).
   static func supports(_ capabilities: Capabilities, _ required: RequiredCapabilities) -> Bool {
@@ -82,3 +96,46 @@ extension GroupState {
 
 /// Extension types defined by RFC 9420 that a leaf need not list in its capabilities (§7.2).
 let defaultExtensionTypes: Set<UInt16> = [1, 2, 3, 4, 5]
+
+/// The §7.3 context for the Adds of one commit, each validated against the tree as it stands
+/// after the previous ones (§12.3). The context is built from the tree once, and the keys of
+/// each added leaf join it afterwards: rebuilding it from the whole tree per Add made a batch
+/// add of N members O(N^2). When an added leaf brings a credential type not yet in use, the
+/// credential rules change for everyone, so the context is rebuilt from the tree.
+struct AddValidationContext {
+  /// The keys of leaves added since the context was built. Only read by the context's
+  /// closures during the synchronous validation of one KeyPackage, and written between two.
+  private final class AddedKeys: @unchecked Sendable {
+    var signatureKeys: Set<[UInt8]> = []
+    var encryptionKeys: Set<[UInt8]> = []
+  }
+
+  private var context: LeafNodeValidationContext?
+  private var added = AddedKeys()
+
+  /// The context for the next Add into `tree`.
+  mutating func current(
+    _ state: GroupState, tree: PublicRatchetTree, extensions: [Extension]
+  ) throws(GroupError) -> LeafNodeValidationContext {
+    if let context { return context }
+    var fresh = try state.validationContext(tree: tree, extensions: extensions, excluding: nil)
+    let keys = AddedKeys()
+    let signatureInTree = fresh.isSignatureKeyInUse
+    let encryptionInTree = fresh.isEncryptionKeyInUse
+    fresh.isSignatureKeyInUse = { signatureInTree($0) || keys.signatureKeys.contains($0) }
+    fresh.isEncryptionKeyInUse = { encryptionInTree($0) || keys.encryptionKeys.contains($0) }
+    context = fresh
+    added = keys
+    return fresh
+  }
+
+  /// Records a leaf just added to the tree.
+  mutating func didAdd(_ leaf: LeafNode) {
+    guard let context, context.credentialTypesInUse.contains(leaf.credential.credentialType) else {
+      context = nil
+      return
+    }
+    added.signatureKeys.insert(leaf.signatureKey)
+    added.encryptionKeys.insert(leaf.encryptionKey)
+  }
+}

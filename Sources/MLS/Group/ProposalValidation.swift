@@ -145,12 +145,14 @@ extension GroupState {
       try GroupError.wrap { try result.tree.remove(remove.removed) }
       result.removed.append(remove.removed)
     }
+    var addContext = AddValidationContext()
     for item in proposals {
       switch item.proposal {
       case .add(let add):
-        let validated = try validateKeyPackage(
-          add.keyPackage, tree: result.tree, extensions: extensions)
+        let context = try addContext.current(self, tree: result.tree, extensions: extensions)
+        let validated = try validateKeyPackage(add.keyPackage, context: context)
         let leaf = result.tree.add(validated.keyPackage.leafNode)
+        addContext.didAdd(validated.keyPackage.leafNode)
         result.added.append((leaf, validated))
       case .preSharedKey(let psk): result.pskIDs.append(psk.psk)
       case .externalInit(let body): result.externalInit = body

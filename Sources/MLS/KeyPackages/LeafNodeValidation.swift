@@ -141,7 +141,8 @@ public struct LeafNodeValidationContext: Sendable {
       throw .invalidValue("required_capabilities")
     }
     let inUse = Set(members.map(\.credential.credentialType))
-    let supportedSets = members.map { Set($0.capabilities.credentials) }
+    // Distinct capability sets only: members mostly share one, and the check runs per Add.
+    let supportedSets = Array(Set(members.map { Set($0.capabilities.credentials) }))
     let signatureKeys = Set(members.map(\.signatureKey))
     let encryptionKeys = Set(members.map(\.encryptionKey))
     self.init(

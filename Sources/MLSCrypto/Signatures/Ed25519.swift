@@ -1,8 +1,9 @@
 internal import CSodium
 
 /// Ed25519 (RFC 8032 §5.1) through libsodium, about three times faster than OpenSSL 3.0 here.
-/// The MLS private key is the 32-byte seed; libsodium's 64-byte expanded key only lives for the
-/// duration of one call and is wiped.
+/// The MLS private key is the 32-byte seed. Signing needs libsodium's 64-byte expanded key, which
+/// costs a scalar multiplication (as much as the signature): it is computed once per key and kept
+/// in wiped storage beside the seed (`SecretBytes.withDerivedBytes`).
 enum Ed25519 {
   static let seedLength = 32
   static let publicKeyLength = 32
@@ -17,16 +18,22 @@ enum Ed25519 {
   }
 
   static func publicKey(seed: SecretBytes) throws(CryptoError) -> [UInt8] {
-    try withExpandedKey(seed) { (publicKey, _) throws(CryptoError) -> [UInt8] in
-      Array(publicKey)
+    guard seed.count == seedLength else { throw .invalidPrivateKey("Ed25519 private key length") }
+    // The expanded key is seed || public key.
+    return try seed.withDerivedBytes(count: 64, derive: expand) {
+      (expanded) throws(CryptoError) -> [UInt8] in Array(expanded[32..<64])
     }
   }
 
   static func sign(seed: SecretBytes, message: [UInt8]) throws(CryptoError) -> [UInt8] {
-    try withExpandedKey(seed) { (_, secretKey) throws(CryptoError) -> [UInt8] in
+    guard seed.count == seedLength else { throw .invalidPrivateKey("Ed25519 private key length") }
+    return try seed.withDerivedBytes(count: 64, derive: expand) {
+      (secretKey) throws(CryptoError) -> [UInt8] in
       try [UInt8](unsafeUninitializedCapacity: signatureLength) {
         (out, initialized) throws(CryptoError) in
-        guard let sigBase = out.baseAddress, let keyBase = secretKey.baseAddress else {
+        guard let sigBase = out.baseAddress,
+          let keyBase = secretKey.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        else {
           throw .library("crypto_sign_detached")
         }
         let ok = message.withUnsafeBufferPointer { input in
@@ -63,31 +70,20 @@ enum Ed25519 {
     guard ok == 0 else { throw .invalidSignature }
   }
 
-  /// Expands the seed into libsodium's key pair and wipes the secret half afterwards.
-  private static func withExpandedKey<R>(
-    _ seed: SecretBytes,
-    _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(CryptoError) -> R
-  ) throws(CryptoError) -> R {
+  /// libsodium's expanded secret key (seed || public key) of `seed`, into `out` (64 bytes).
+  private static func expand(
+    seed: UnsafeRawBufferPointer, out: UnsafeMutableRawBufferPointer
+  ) throws(CryptoError) {
     guard ready else { throw .library("sodium_init") }
-    guard seed.count == seedLength else {
-      throw .invalidPrivateKey("Ed25519 private key length")
-    }
-    let publicKey = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: publicKeyLength)
-    let secretKey = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 64)
-    defer {
-      sodium_memzero(secretKey.baseAddress, secretKey.count)
-      secretKey.deallocate()
-      publicKey.deallocate()
-    }
-    guard let publicBase = publicKey.baseAddress, let secretBase = secretKey.baseAddress else {
+    var publicKey = [UInt8](repeating: 0, count: publicKeyLength)
+    guard let secretBase = out.baseAddress?.assumingMemoryBound(to: UInt8.self), out.count == 64
+    else {
       throw .library("crypto_sign_seed_keypair")
     }
-    let ok = seed.withUnsafeBytes { seedBytes in
-      withInputPointer(seedBytes) { base, _ in
-        crypto_sign_seed_keypair(publicBase, secretBase, base)
-      }
+    let ok = withInputPointer(seed) { base, _ in
+      crypto_sign_seed_keypair(&publicKey, secretBase, base)
     }
     guard ok == 0 else { throw .library("crypto_sign_seed_keypair") }
-    return try body(UnsafeBufferPointer(publicKey), UnsafeBufferPointer(secretKey))
   }
+
 }
