@@ -96,6 +96,18 @@ struct HandleTests {
     }
   }
 
+  @Test("pastEpochRetention: a late message of the previous epoch is read, once")
+  func pastEpochRetention() throws {
+    var config = MLSConfig.default
+    config.pastEpochRetention = 1
+    let group = try HandleTestGroup(config: config)
+    let old = try group.alice.encrypt([1, 2, 3])
+    let commit = try group.alice.update()
+    _ = try group.bob.process(commit.commit)
+    #expect(try group.bob.decrypt(old) == [1, 2, 3])
+    #expect(throws: MLSError.replayDetected) { try group.bob.decrypt(old) }
+  }
+
   @Test("A flipped ciphertext bit: cryptoError, reported; the original still decrypts")
   func bitFlip() throws {
     let group = try HandleTestGroup()

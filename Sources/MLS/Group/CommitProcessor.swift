@@ -42,6 +42,11 @@ extension GroupState {
     guard message.version == groupContext.version else {
       throw .unsupportedVersion(message.version.rawValue)
     }
+    if case .privateMessage(let late) = message.body, late.groupID == groupID,
+      late.epoch < epoch, let retained = retainedEpochs[late.epoch]
+    {
+      return try processRetained(late, retained)
+    }
     var keys = framingKeys
     let authenticated: AuthenticatedContent
     switch message.body {

@@ -23,6 +23,9 @@ public struct GroupOptions: Sendable {
   public var resumptionPSKHistory: Int
   /// Retention of out-of-order message keys (§9.2).
   public var secretTree: SecretTreeConfiguration
+  /// How many past epochs' message keys are kept for late application messages (§9.2), at
+  /// most `GroupState.maximumPastEpochRetention`. 0, the default, keeps none: strict epochs.
+  public var pastEpochRetention: Int = 0
   /// Send own proposals and commits as PublicMessage (`false`) or PrivateMessage (`true`).
   public var encryptHandshakeMessages: Bool
   /// Padding of own PrivateMessages (§6.3.1).

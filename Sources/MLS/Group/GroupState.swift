@@ -39,6 +39,9 @@ public struct GroupState: Sendable {
   public var psks: PSKStore = PSKStore()
   /// Private keys of own Update proposals of this epoch, by encryption key (§12.1.2).
   var pendingUpdateKeys: [[UInt8]: SecretBytes] = [:]
+  /// Message keys of past epochs kept for late application messages, by epoch (§9.2); empty
+  /// unless `options.pastEpochRetention` > 0.
+  var retainedEpochs: [UInt64: RetainedEpoch] = [:]
   /// The own commit waiting for the delivery service (§12.4.1).
   var pendingCommit: PendingCommit?
   /// False once a commit removed this member or reinitialised the group (§12.4.2).

@@ -48,7 +48,9 @@ extension GroupState {
     guard staged.fromEpoch == epoch, staged.newState.groupID == groupID else {
       throw .wrongEpoch(expected: epoch, received: staged.fromEpoch)
     }
-    self = staged.newState
+    var next = staged.newState
+    carryRetainedEpochs(into: &next)
+    self = next
   }
 
   /// Applies the own pending commit once the delivery service accepted it. RFC 9420 §12.4.1.

@@ -62,7 +62,11 @@ extension HandleState {
     default:
       throw .malformedMessage("expected a PublicMessage or PrivateMessage")
     }
-    guard messageEpoch == group.epoch else {
+    // A late application message of a past epoch is read only when that epoch's keys are
+    // retained (`MLSConfig.pastEpochRetention`); anything else from another epoch is refused.
+    let retainedLate =
+      messageEpoch < group.epoch && group.retainedEpochNumbers.contains(messageEpoch)
+    guard messageEpoch == group.epoch || retainedLate else {
       throw .epochMismatch(expected: group.epoch, received: messageEpoch)
     }
     var next = group

@@ -127,10 +127,12 @@ public final class MLSHandle: Sendable {
 
   /// The protocol options the configuration implies.
   static func groupOptions(_ config: MLSConfig, clock: any MLSClock) -> GroupOptions {
-    GroupOptions(
+    var options = GroupOptions(
       clock: clock, secretTree: config.outOfOrderWindow,
       encryptHandshakeMessages: config.handshakeFraming == .privateMessage,
       padding: config.paddingBlockSize > 1 ? .multiple(of: config.paddingBlockSize) : .none)
+    options.pastEpochRetention = config.pastEpochRetention
+    return options
   }
 
   static func checkSize(_ bytes: [UInt8], _ config: MLSConfig) throws(MLSError) {
