@@ -1,9 +1,11 @@
+import Foundation
 import MLS
 import Testing
 
 @testable import SpacePanda
 
-/// The "API in five minutes" example of docs/API.md, verbatim between the markers.
+/// The "API in five minutes" example of README.md, verbatim between the markers (a second test
+/// checks the README still shows exactly this code).
 @Suite("README example")
 struct ReadmeExampleTests {
   @Test("API in five minutes: create, join, messages, update, save/load, remove")
@@ -52,5 +54,23 @@ struct ReadmeExampleTests {
     let secret = try aliceGroup.encrypt(Array("bob is gone".utf8))
     #expect(throws: MLSError.notAMember) { try bobAgain.decrypt(secret) }
     // END EXAMPLE
+  }
+
+  @Test("The README shows exactly the example this suite runs")
+  func readmeMatchesTheExample() throws {
+    let testFile = URL(fileURLWithPath: #filePath)
+    let root = testFile.deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let readme = try String(
+      contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+    let source = try String(contentsOf: testFile, encoding: .utf8)
+    let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    let begin = try #require(lines.firstIndex { $0.hasSuffix("// BEGIN EXAMPLE") })
+    let end = try #require(lines.firstIndex { $0.hasSuffix("// END EXAMPLE") })
+    // The example is indented by four spaces inside the test function.
+    let example = lines[(begin + 1)..<end]
+      .map { $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0) }
+      .joined(separator: "\n")
+    #expect(readme.contains("```swift\n" + example + "\n```"))
   }
 }
