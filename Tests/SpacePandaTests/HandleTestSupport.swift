@@ -15,7 +15,7 @@ struct HandleTestGroup {
 
   init(
     carol withCarol: Bool = false, config: MLSConfig = .default,
-    policy: any AuthorizationPolicy = DefaultPolicy(), bobPolicy: (any AuthorizationPolicy)? = nil,
+    policy: (any AuthorizationPolicy)? = nil, bobPolicy: (any AuthorizationPolicy)? = nil,
     extensions: [Extension] = [], clock: any MLSClock = SystemClock()
   ) throws {
     let aliceID = try MLSHandle.Identity.generate(name: "alice")
@@ -32,7 +32,7 @@ struct HandleTestGroup {
   /// the commit.
   static func invite(
     _ name: String, by inviter: MLSHandle, others: [MLSHandle] = [], config: MLSConfig,
-    policy: any AuthorizationPolicy
+    policy: (any AuthorizationPolicy)?
   ) throws -> MLSHandle {
     let identity = try MLSHandle.Identity.generate(name: name)
     let keyPackage = try MLSHandle.generateKeyPackage(identity: identity, config: config)

@@ -108,6 +108,19 @@ struct HandleTests {
     #expect(throws: MLSError.replayDetected) { try group.bob.decrypt(old) }
   }
 
+  @Test("MLSConfig.authorizationPolicy is the policy a handle enforces by default")
+  func policyFromConfig() throws {
+    let admins = try Extension(AdminList(identities: [Array("alice".utf8)]))
+    var config = MLSConfig.default
+    config.authorizationPolicy = AdminPolicy()
+    let group = try HandleTestGroup(config: config, extensions: [admins])
+    #expect(group.bob.authorizationPolicy is AdminPolicy)
+    #expect(throws: MLSError.unauthorized("remove is reserved to admins")) {
+      try group.bob.remove(memberIndex: 0)
+    }
+    #expect(group.bob.epoch == 1)
+  }
+
   @Test("A flipped ciphertext bit: cryptoError, reported; the original still decrypts")
   func bitFlip() throws {
     let group = try HandleTestGroup()

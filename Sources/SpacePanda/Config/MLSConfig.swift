@@ -3,7 +3,7 @@ import MLSCrypto
 
 /// The settings of one group handle. Defaults follow the product's security guide: a replay
 /// cache of 1000 entries, weekly key rotation, 12-character passphrases.
-public struct MLSConfig: Sendable, Hashable {
+public struct MLSConfig: Sendable {
   /// The cipher suite of new groups. RFC 9420 §5.1; 0x0001 is the mandatory-to-implement suite.
   public var cipherSuite: CipherSuite
   /// Processed message identifiers remembered for duplicate detection (product default 1000).
@@ -31,6 +31,10 @@ public struct MLSConfig: Sendable, Hashable {
   public var maximumMessageSize: Int
   /// The rule for passphrases protecting stored state.
   public var passphrasePolicy: PassphrasePolicy
+  /// Who may add, remove, update and send: enforced by this member on its own operations and on
+  /// every proposal and commit it receives. `DefaultPolicy` lets every member do everything;
+  /// `AdminPolicy` restricts adds and removes to the admins listed in the group context.
+  public var authorizationPolicy: any AuthorizationPolicy
 
   public init(
     cipherSuite: CipherSuite = .x25519Aes128Sha256Ed25519,
@@ -44,7 +48,8 @@ public struct MLSConfig: Sendable, Hashable {
     removalAlert: AlertThreshold = .removals,
     replayAlert: AlertThreshold = .replays,
     maximumMessageSize: Int = 1 << 20,
-    passphrasePolicy: PassphrasePolicy = PassphrasePolicy()
+    passphrasePolicy: PassphrasePolicy = PassphrasePolicy(),
+    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy()
   ) {
     self.cipherSuite = cipherSuite
     self.replayCacheSize = replayCacheSize
@@ -58,6 +63,7 @@ public struct MLSConfig: Sendable, Hashable {
     self.replayAlert = replayAlert
     self.maximumMessageSize = maximumMessageSize
     self.passphrasePolicy = passphrasePolicy
+    self.authorizationPolicy = authorizationPolicy
   }
 
   /// The product defaults.

@@ -53,7 +53,7 @@ extension MLSHandle {
   /// Restores a handle from `serializedState()`. Damaged input fails with `corruptedState`.
   public static func restore(
     serializedState bytes: [UInt8], config: MLSConfig = .default,
-    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
+    authorizationPolicy: (any AuthorizationPolicy)? = nil,
     clock: any MLSClock = SystemClock()
   ) throws(MLSError) -> MLSHandle {
     try config.validate()
@@ -92,7 +92,8 @@ extension MLSHandle {
       for start in stride(from: 0, to: digests.count, by: 32) {
         try state.remember(Array(digests[start..<(start + 32)]))
       }
-      return MLSHandle(config: config, policy: authorizationPolicy, state: state)
+      return MLSHandle(
+        config: config, policy: authorizationPolicy ?? config.authorizationPolicy, state: state)
     } catch let error as MLSError {
       throw Self.storedError(error)
     } catch let error as GroupError {
@@ -120,7 +121,7 @@ extension MLSHandle {
   /// does not open it, `corruptedState` when the file is damaged, `groupNotFound` when absent.
   public static func load(
     from path: String, passphrase: String, config: MLSConfig = .default,
-    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
+    authorizationPolicy: (any AuthorizationPolicy)? = nil,
     clock: any MLSClock = SystemClock()
   ) throws(MLSError) -> MLSHandle {
     let file = EncryptedStateFile(passphrasePolicy: config.passphrasePolicy)

@@ -38,7 +38,7 @@ public final class MLSHandle: Sendable {
   ///   - observers: observers registered before the `groupCreated` event.
   public static func createGroup(
     name: String?, identity: Identity, applicationSecret: [UInt8]?,
-    config: MLSConfig = .default, authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
+    config: MLSConfig = .default, authorizationPolicy: (any AuthorizationPolicy)? = nil,
     extensions: [Extension] = [], clock: any MLSClock = SystemClock(),
     observers: [any MLSEventObserver] = []
   ) throws(MLSError) -> MLSHandle {
@@ -68,7 +68,8 @@ public final class MLSHandle: Sendable {
     if let appPSK { group.psks.addExternal(pskID: appPSK.pskID, psk: appPSK.secret) }
     var state = try HandleState(group: group, identity: identity, appPSK: appPSK, config: config)
     state.observers = observers
-    let handle = MLSHandle(config: config, policy: authorizationPolicy, state: state)
+    let handle = MLSHandle(
+      config: config, policy: authorizationPolicy ?? config.authorizationPolicy, state: state)
     try handle.perform { (state, events) throws(MLSError) in
       events.append(state.event(.groupCreated, member: state.ownReference))
     }
@@ -86,7 +87,7 @@ public final class MLSHandle: Sendable {
   public static func join(
     welcome: [UInt8], ratchetTree: [UInt8]?, keyPackage: PendingKeyPackage, identity: Identity,
     applicationSecret: [UInt8]?, config: MLSConfig = .default,
-    authorizationPolicy: any AuthorizationPolicy = DefaultPolicy(),
+    authorizationPolicy: (any AuthorizationPolicy)? = nil,
     clock: any MLSClock = SystemClock()
   ) throws(MLSError) -> MLSHandle {
     try config.validate()
@@ -122,7 +123,8 @@ public final class MLSHandle: Sendable {
         options: options)
     }
     let state = try HandleState(group: group, identity: identity, appPSK: appPSK, config: config)
-    return MLSHandle(config: config, policy: authorizationPolicy, state: state)
+    return MLSHandle(
+      config: config, policy: authorizationPolicy ?? config.authorizationPolicy, state: state)
   }
 
   /// The protocol options the configuration implies.
