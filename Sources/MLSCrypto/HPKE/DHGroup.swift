@@ -59,7 +59,13 @@ struct DHGroup: Sendable {
 
   /// Imports a serialized private key (RFC 9180 §7.1.2 SerializePrivateKey format), computing
   /// its public key. NIST scalars must lie in [1, order-1].
+  ///
+  /// A 65-byte P-521 key is taken as the 66-byte one with its leading zero byte dropped (as
+  /// some implementations and the RFC 9420 test vectors serialize it): the same big-endian number.
   func importPrivateKey(_ privateKey: SecretBytes) throws(CryptoError) -> DHKeyPair {
+    if kem == .dhkemP521, privateKey.count == kem.privateKeyLength - 1, let curve {
+      return try curve.importPrivateKey(leftPadded(privateKey, to: kem.privateKeyLength))
+    }
     guard privateKey.count == kem.privateKeyLength else {
       throw .invalidPrivateKey("private key must be \(kem.privateKeyLength) bytes")
     }
@@ -87,6 +93,15 @@ struct DHGroup: Sendable {
       throw .library("EVP_PKEY_get_raw_public_key")
     }
     return DHKeyPair(privateKey: .evp(key), publicKey: publicKey)
+  }
+
+  /// `secret` behind zero bytes up to `length`, in wiped storage.
+  private func leftPadded(_ secret: SecretBytes, to length: Int) -> SecretBytes {
+    SecretBytes(count: length) { out in
+      secret.withUnsafeBytes { raw in
+        UnsafeMutableRawBufferPointer(rebasing: out[(length - raw.count)...]).copyMemory(from: raw)
+      }
+    }
   }
 
   // MARK: Public keys
