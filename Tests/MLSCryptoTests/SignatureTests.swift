@@ -224,7 +224,13 @@ struct SignWithLabelTests {
       }
     }
     #expect(throws: CryptoError.invalidPrivateKey("ECDSA private key length")) {
+      try p521.signaturePublicKey(for: SecretBytes(zeros: 64))
+    }
+    #expect(throws: CryptoError.invalidPrivateKey("ECDSA private key out of range")) {
       try p521.signaturePublicKey(for: SecretBytes(zeros: 65))
+    }
+    #expect(throws: CryptoError.invalidPrivateKey("ECDSA private key length")) {
+      try p256.signaturePublicKey(for: SecretBytes([UInt8](repeating: 1, count: 31)))
     }
     let (_, publicKey) = try p256.generateSignatureKeyPair()
     var compressed = Array(publicKey.prefix(33))
@@ -267,5 +273,48 @@ struct SecretBytesTests {
     #expect(!String(reflecting: secret).lowercased().contains("dead"))
     let filled = SecretBytes(count: 3) { buffer in buffer.copyBytes(from: [7, 8, 9]) }
     #expect(filled.revealed() == [7, 8, 9])
+  }
+}
+
+/// Some P-521 scalars are serialized without their leading zero byte (65 bytes, as in the
+/// RFC 9420 test vectors): they must act exactly as the 66-byte form.
+@Suite("P-521 short scalars")
+struct P521ShortScalarTests {
+  static let short = [UInt8](repeating: 0x5C, count: 65)
+  static let full = [0x00] + short
+
+  @Test func ecdsaShortScalarIsTheSameKey() throws {
+    let p521 = try CipherSuiteProvider(.p521Aes256Sha512P521)
+    let shortKey = SecretBytes(Self.short)
+    let publicKey = try p521.signaturePublicKey(for: shortKey)
+    #expect(publicKey == (try p521.signaturePublicKey(for: SecretBytes(Self.full))))
+    #expect(publicKey.count == 133)
+    let signature = try p521.signWithLabel(privateKey: shortKey, label: "L", content: [1, 2])
+    try p521.verifyWithLabel(
+      publicKey: publicKey, label: "L", content: [1, 2], signature: signature)
+    #expect(throws: CryptoError.invalidSignature) {
+      try p521.verifyWithLabel(
+        publicKey: publicKey, label: "L", content: [1, 3], signature: signature)
+    }
+  }
+
+  @Test func hpkeShortScalarIsTheSameKey() throws {
+    let p521 = try CipherSuiteProvider(.p521Aes256Sha512P521)
+    let publicKey = try p521.kemPublicKey(for: SecretBytes(Self.short))
+    #expect(publicKey == (try p521.kemPublicKey(for: SecretBytes(Self.full))))
+    let sealed = try p521.encryptWithLabel(
+      publicKey: publicKey, label: "L", context: [9], plaintext: [7, 7])
+    let opened = try p521.decryptWithLabel(
+      privateKey: SecretBytes(Self.short), label: "L", context: [9],
+      kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)
+    #expect(opened == [7, 7])
+    #expect(throws: CryptoError.invalidPrivateKey("private key must be 66 bytes")) {
+      try p521.kemPublicKey(for: SecretBytes([UInt8](repeating: 0x5C, count: 64)))
+    }
+    // Only P-521 has the short form.
+    let p256 = try CipherSuiteProvider(.p256Aes128Sha256P256)
+    #expect(throws: CryptoError.invalidPrivateKey("private key must be 32 bytes")) {
+      try p256.kemPublicKey(for: SecretBytes([UInt8](repeating: 0x5C, count: 31)))
+    }
   }
 }

@@ -68,13 +68,9 @@ enum MessageProtectionVectors {
       try expect(authenticated.content.content == expected, "\(field) content")
     }
 
-    /// The signing key at its full width. The P-521 vectors serialize the scalar without its
-    /// leading zero byte (65 bytes); ECDSA scalars are fixed-width big-endian, so left-pad.
-    var signaturePrivateKey: SecretBytes {
-      let raw = testCase.signature_priv.bytes
-      let width = provider.signatureScheme == .ecdsaP521SHA512 ? 66 : raw.count
-      return SecretBytes(Array(repeating: 0, count: max(0, width - raw.count)) + raw)
-    }
+    /// The signing key as given: a 65-byte P-521 scalar (leading zero byte dropped) is accepted
+    /// by the crypto layer itself.
+    var signaturePrivateKey: SecretBytes { SecretBytes(testCase.signature_priv.bytes) }
 
     /// Our own signed content from leaf 1; a commit reuses `confirmationTag`.
     func signed(

@@ -86,12 +86,9 @@ enum PassiveClientVectors {
   }
 
   /// A private key as the crypto layer takes it. Some P-521 keys (suite 5) in the vectors drop
-  /// a leading zero byte (65 instead of the fixed 66 of RFC 9180 §7.1.2 and SEC 1); the scalar
-  /// is the same big-endian number, so it is left-padded back to 66 bytes.
+  /// a leading zero byte (65 instead of 66 bytes); the crypto layer accepts that form itself.
   static func privateKey(_ bytes: [UInt8], suite: CipherSuite) -> SecretBytes {
-    let p521Length = 66
-    guard suite.rawValue == 5, bytes.count < p521Length else { return SecretBytes(bytes) }
-    return SecretBytes(Array(repeating: 0, count: p521Length - bytes.count) + bytes)
+    SecretBytes(bytes)
   }
 
   /// The KeyPackage inside an MLSMessage (NOTES.md trap 5).

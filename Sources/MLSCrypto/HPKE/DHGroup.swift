@@ -10,9 +10,24 @@ final class EVPKey: @unchecked Sendable {
   deinit { EVP_PKEY_free(pointer) }
 }
 
+/// A DH private key ready for use.
+enum DHPrivateKey: Sendable {
+  /// X25519 runs on libsodium, which takes the raw scalar (RFC 7748 §5).
+  case x25519(SecretBytes)
+  /// X448 and the NIST curves run on an imported OpenSSL key.
+  case evp(EVPKey)
+}
+
+/// A validated DH public key ready for use.
+enum DHPublicKey: Sendable {
+  /// X25519: the raw u-coordinate (every 32-byte string is a valid input, RFC 7748 §5).
+  case x25519([UInt8])
+  case evp(EVPKey)
+}
+
 /// A DH private key ready for use, with its serialized public key.
 struct DHKeyPair: Sendable {
-  let privateKey: EVPKey
+  let privateKey: DHPrivateKey
   let publicKey: [UInt8]
 }
 
@@ -44,12 +59,22 @@ struct DHGroup: Sendable {
 
   /// Imports a serialized private key (RFC 9180 §7.1.2 SerializePrivateKey format), computing
   /// its public key. NIST scalars must lie in [1, order-1].
+  ///
+  /// A 65-byte P-521 key is taken as the 66-byte one with its leading zero byte dropped (as
+  /// some implementations and the RFC 9420 test vectors serialize it): the same big-endian number.
   func importPrivateKey(_ privateKey: SecretBytes) throws(CryptoError) -> DHKeyPair {
+    if kem == .dhkemP521, privateKey.count == kem.privateKeyLength - 1, let curve {
+      return try curve.importPrivateKey(leftPadded(privateKey, to: kem.privateKeyLength))
+    }
     guard privateKey.count == kem.privateKeyLength else {
       throw .invalidPrivateKey("private key must be \(kem.privateKeyLength) bytes")
     }
     if let curve {
       return try curve.importPrivateKey(privateKey)
+    }
+    if kem == .dhkemX25519 {
+      return DHKeyPair(
+        privateKey: .x25519(privateKey), publicKey: try X25519.publicKey(privateKey))
     }
     let created = privateKey.withUnsafeBytes { raw -> OpaquePointer? in
       EVP_PKEY_new_raw_private_key(
@@ -67,20 +92,30 @@ struct DHGroup: Sendable {
       ERR_clear_error()
       throw .library("EVP_PKEY_get_raw_public_key")
     }
-    return DHKeyPair(privateKey: key, publicKey: publicKey)
+    return DHKeyPair(privateKey: .evp(key), publicKey: publicKey)
+  }
+
+  /// `secret` behind zero bytes up to `length`, in wiped storage.
+  private func leftPadded(_ secret: SecretBytes, to length: Int) -> SecretBytes {
+    SecretBytes(count: length) { out in
+      secret.withUnsafeBytes { raw in
+        UnsafeMutableRawBufferPointer(rebasing: out[(length - raw.count)...]).copyMemory(from: raw)
+      }
+    }
   }
 
   // MARK: Public keys
 
   /// Imports and validates a serialized public key (DeserializePublicKey, RFC 9180 §7.1.1):
   /// exact size, and for NIST curves an uncompressed point on the curve, not the identity.
-  func importPublicKey(_ publicKey: [UInt8]) throws(CryptoError) -> EVPKey {
+  func importPublicKey(_ publicKey: [UInt8]) throws(CryptoError) -> DHPublicKey {
     guard publicKey.count == kem.publicKeyLength else {
       throw .invalidPublicKey("public key must be \(kem.publicKeyLength) bytes")
     }
     if let curve {
-      return try curve.importPublicKey(publicKey)
+      return .evp(try curve.importPublicKey(publicKey))
     }
+    if kem == .dhkemX25519 { return .x25519(publicKey) }
     let created = publicKey.withUnsafeBufferPointer { buffer in
       EVP_PKEY_new_raw_public_key(montgomeryType, nil, buffer.baseAddress, buffer.count)
     }
@@ -88,14 +123,25 @@ struct DHGroup: Sendable {
       ERR_clear_error()
       throw .invalidPublicKey("EVP_PKEY_new_raw_public_key")
     }
-    return EVPKey(created)
+    return .evp(EVPKey(created))
   }
 
   // MARK: DH
 
   /// DH(skX, pkY): the X25519/X448 output, or the x-coordinate of the ECDH point padded to the
   /// field size. An all-zero result (a small-order peer) is rejected. RFC 9180 §7.1.4.
-  func dh(_ privateKey: EVPKey, _ peer: EVPKey) throws(CryptoError) -> SecretBytes {
+  func dh(_ privateKey: DHPrivateKey, _ peer: DHPublicKey) throws(CryptoError) -> SecretBytes {
+    switch (privateKey, peer) {
+    case (.x25519(let scalar), .x25519(let point)):
+      return try X25519.dh(scalar, point)
+    case (.evp(let key), .evp(let peerKey)):
+      return try evpDH(key, peerKey)
+    default:
+      throw .library("DH key kinds do not match")
+    }
+  }
+
+  private func evpDH(_ privateKey: EVPKey, _ peer: EVPKey) throws(CryptoError) -> SecretBytes {
     guard let ctx = EVP_PKEY_CTX_new_from_pkey(nil, privateKey.pointer, nil) else {
       throw .library("EVP_PKEY_CTX_new_from_pkey")
     }
@@ -228,7 +274,7 @@ final class NISTCurve: @unchecked Sendable {
           scalarCount: scalarBytes.count)
       }
     }
-    return DHKeyPair(privateKey: try imported.get(), publicKey: publicKey)
+    return DHKeyPair(privateKey: .evp(try imported.get()), publicKey: publicKey)
   }
 
   /// Imports an uncompressed SEC1 point and checks it is on the curve and not the identity.

@@ -96,12 +96,19 @@ enum ECDSA {
 
   // MARK: - Key import
 
+  /// True for the fixed width (SEC1 §2.3.7) and, on P-521 only, for one byte less: some
+  /// implementations (and the RFC 9420 test vectors) drop the leading zero byte of a P-521
+  /// scalar. Read as a big-endian integer, the short form is the same number.
+  static func acceptsScalarLength(_ curve: ECDSACurve, _ count: Int) -> Bool {
+    count == curve.scalarLength || (curve == .p521 && count == curve.scalarLength - 1)
+  }
+
   /// Parses the scalar and checks 0 < d < n, then runs `body` with it (the BIGNUM is wiped).
   private static func withScalar<R>(
     _ curve: ECDSACurve, _ privateKey: SecretBytes,
     _ body: (OpaquePointer) throws(CryptoError) -> R
   ) throws(CryptoError) -> R {
-    guard privateKey.count == curve.scalarLength else {
+    guard acceptsScalarLength(curve, privateKey.count) else {
       throw .invalidPrivateKey("ECDSA private key length")
     }
     let group = try EVPKeySupport.shared.group(curve)
