@@ -11,12 +11,12 @@ struct Options {
   /// Repetitions of the cheap (O(log N)) rows; linear rows use fewer at large N.
   var reps = 30
   /// `--profile ROW`: only repeat one operation on a FULL group of the first size (for a
-  /// profiler); ROW is `process`, `commit`, `add` or `join`.
+  /// profiler); ROW is `process`, `commit`, `add`, `join` or `fresh`.
   var profile: String?
 
   static let usage = """
     usage: spacepanda-bench [--json] [--large] [--suite N] [--sizes a,b,c] [--reps N]
-                            [--profile process|commit|add|join]
+                            [--profile process|commit|add|join|fresh]
     """
 
   init(arguments: [String]) throws {
@@ -41,7 +41,8 @@ struct Options {
         }
         reps = value
       case "--profile":
-        guard let text = rest.popFirst(), ["process", "commit", "add", "join"].contains(text)
+        guard let text = rest.popFirst(),
+          ["process", "commit", "add", "join", "fresh"].contains(text)
         else { throw OptionError.invalid(argument) }
         profile = text
       default: throw OptionError.invalid(argument)

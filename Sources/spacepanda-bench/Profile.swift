@@ -11,7 +11,8 @@ enum Profile {
     var clients: [Client] = []
     for index in 0...size { clients.append(try Client.make(index, provider: provider)) }
     let full = try Scenario.build(
-      provider: provider, creator: clients[0], members: Array(clients[1..<size]), full: true)
+      provider: provider, creator: clients[0], members: Array(clients[1..<size]),
+      full: options.profile != "fresh")
     let addProposal = [Proposal.add(Add(keyPackage: clients[size].bundle.keyPackage))]
     var sender = full.creator
     let update = try sender.commit(forcePath: true).commit
@@ -24,7 +25,7 @@ enum Profile {
         var state = full.receiver
         _ = try state.process(update)
       }
-    case "commit":
+    case "commit", "fresh":
       body = {
         var state = full.creator
         _ = try state.commit(forcePath: true)
