@@ -10,9 +10,13 @@ struct Options {
   var sizes = [2, 10, 100, 1_000, 10_000]
   /// Repetitions of the cheap (O(log N)) rows; linear rows use fewer at large N.
   var reps = 30
+  /// `--profile ROW`: only repeat one operation on a FULL group of the first size (for a
+  /// profiler); ROW is `process`, `commit`, `add`, `join` or `fresh`.
+  var profile: String?
 
   static let usage = """
     usage: spacepanda-bench [--json] [--large] [--suite N] [--sizes a,b,c] [--reps N]
+                            [--profile process|commit|add|join|fresh]
     """
 
   init(arguments: [String]) throws {
@@ -36,6 +40,11 @@ struct Options {
           throw OptionError.invalid(argument)
         }
         reps = value
+      case "--profile":
+        guard let text = rest.popFirst(),
+          ["process", "commit", "add", "join", "fresh"].contains(text)
+        else { throw OptionError.invalid(argument) }
+        profile = text
       default: throw OptionError.invalid(argument)
       }
     }

@@ -4,6 +4,10 @@ import Foundation
 // Build in release mode: `make bench` (BENCH_ARGS="--json --large").
 do {
   let options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
+  if options.profile != nil {
+    try Profile.run(options: options)
+    exit(0)
+  }
   var bench = try Bench(options: options)
   try bench.run()
   let report = bench.report()

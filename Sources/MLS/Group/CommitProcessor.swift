@@ -211,11 +211,11 @@ extension GroupState {
     {
       throw .invalidCommit(.pathLeafKeyNotFresh)
     }
-    var existing: Set<[UInt8]> = []
-    for node in newTree.nodes { if let node { existing.insert(node.encryptionKey) } }
+    // The tree's key index answers in O(1); a set of every node's key made each commit O(N).
     var seen: Set<[UInt8]> = [path.leafNode.encryptionKey]
     for node in path.nodes {
-      guard !existing.contains(node.encryptionKey), seen.insert(node.encryptionKey).inserted
+      guard !newTree.keyIndex.containsEncryptionKey(node.encryptionKey),
+        seen.insert(node.encryptionKey).inserted
       else { throw .invalidCommit(.pathKeyNotUnique) }
     }
   }

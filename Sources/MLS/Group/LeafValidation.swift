@@ -16,19 +16,44 @@ extension GroupState {
   /// What a leaf is checked against: this group's parameters with `extensions` (the new ones
   /// when a GroupContextExtensions proposal is in the same commit, §12.3) and the members of
   /// `tree` other than `excluding` (the leaf being replaced). RFC 9420 §7.3.
+  ///
+  /// Answered from the tree's key index (`TreeKeyIndex`) minus the excluded leaf, in time
+  /// independent of the group size: building sets from every member made each commit O(N).
+  /// The context holds the index; let it go before mutating the tree, or the mutation copies
+  /// the index.
   func validationContext(
     tree: PublicRatchetTree, extensions: [Extension], excluding: LeafIndex?
   ) throws(GroupError) -> LeafNodeValidationContext {
-    var context = groupContext
-    context.extensions = extensions
-    let members = tree.occupiedLeaves.compactMap { index in
-      index == excluding ? nil : tree.leafNode(at: index)
-    }
+    let required: RequiredCapabilities?
     do {
-      return try LeafNodeValidationContext(groupContext: context, members: members)
+      required = try extensions.payload(RequiredCapabilities.self)
     } catch {
       throw .invalidProposalList(.unsupportedGroupContextExtensions)
     }
+    let excluded = excluding.flatMap { tree.leafNode(at: $0) }
+    let index = tree.keyIndex
+    let excludedType = excluded?.credential.credentialType
+    let inUse = Set(
+      index.credentialTypes.compactMap { type, count in
+        count - (type == excludedType ? 1 : 0) > 0 ? type : nil
+      })
+    let excludedSet = excluded.map { Set($0.capabilities.credentials) }
+    let supportedSets = index.supportedCredentialSets.compactMap { set, count in
+      count - (set == excludedSet ? 1 : 0) > 0 ? set : nil
+    }
+    let excludedSignatureKey = excluded?.signatureKey
+    let excludedEncryptionKey = excluded?.encryptionKey
+    return LeafNodeValidationContext(
+      version: groupContext.version, cipherSuite: groupContext.cipherSuite,
+      groupID: groupContext.groupID, requiredCapabilities: required,
+      credentialTypesInUse: inUse,
+      allMembersSupportCredentialType: { type in supportedSets.allSatisfy { $0.contains(type) } },
+      isSignatureKeyInUse: { key in
+        index.leafCount(signatureKey: key) - (key == excludedSignatureKey ? 1 : 0) > 0
+      },
+      isEncryptionKeyInUse: { key in
+        index.leafCount(encryptionKey: key) - (key == excludedEncryptionKey ? 1 : 0) > 0
+      })
   }
 
   /// Validates a LeafNode in `role` against `tree` (§7.3), with the RFC's own error per rule.
@@ -64,20 +89,6 @@ extension GroupState {
     }
   }
 
-  /// Validates a KeyPackage against a prepared context (see `AddValidationContext`).
-  func validateKeyPackage(
-    _ keyPackage: KeyPackage, context: LeafNodeValidationContext
-  ) throws(GroupError) -> ValidatedKeyPackage {
-    do {
-      return try KeyPackageValidator(
-        authenticationService: options.authenticationService, clock: options.clock,
-        options: leafValidator.options
-      ).validate(keyPackage, in: context)
-    } catch {
-      throw .invalidProposalList(.invalidKeyPackage(error))
-    }
-  }
-
   /// Whether capabilities cover required capabilities; default types count as supported
   /// (§7.2, §11.1).
   static func supports(_ capabilities: Capabilities, _ required: RequiredCapabilities) -> Bool {
@@ -96,46 +107,3 @@ extension GroupState {
 
 /// Extension types defined by RFC 9420 that a leaf need not list in its capabilities (§7.2).
 let defaultExtensionTypes: Set<UInt16> = [1, 2, 3, 4, 5]
-
-/// The §7.3 context for the Adds of one commit, each validated against the tree as it stands
-/// after the previous ones (§12.3). The context is built from the tree once, and the keys of
-/// each added leaf join it afterwards: rebuilding it from the whole tree per Add made a batch
-/// add of N members O(N^2). When an added leaf brings a credential type not yet in use, the
-/// credential rules change for everyone, so the context is rebuilt from the tree.
-struct AddValidationContext {
-  /// The keys of leaves added since the context was built. Only read by the context's
-  /// closures during the synchronous validation of one KeyPackage, and written between two.
-  private final class AddedKeys: @unchecked Sendable {
-    var signatureKeys: Set<[UInt8]> = []
-    var encryptionKeys: Set<[UInt8]> = []
-  }
-
-  private var context: LeafNodeValidationContext?
-  private var added = AddedKeys()
-
-  /// The context for the next Add into `tree`.
-  mutating func current(
-    _ state: GroupState, tree: PublicRatchetTree, extensions: [Extension]
-  ) throws(GroupError) -> LeafNodeValidationContext {
-    if let context { return context }
-    var fresh = try state.validationContext(tree: tree, extensions: extensions, excluding: nil)
-    let keys = AddedKeys()
-    let signatureInTree = fresh.isSignatureKeyInUse
-    let encryptionInTree = fresh.isEncryptionKeyInUse
-    fresh.isSignatureKeyInUse = { signatureInTree($0) || keys.signatureKeys.contains($0) }
-    fresh.isEncryptionKeyInUse = { encryptionInTree($0) || keys.encryptionKeys.contains($0) }
-    context = fresh
-    added = keys
-    return fresh
-  }
-
-  /// Records a leaf just added to the tree.
-  mutating func didAdd(_ leaf: LeafNode) {
-    guard let context, context.credentialTypesInUse.contains(leaf.credential.credentialType) else {
-      context = nil
-      return
-    }
-    added.signatureKeys.insert(leaf.signatureKey)
-    added.encryptionKeys.insert(leaf.encryptionKey)
-  }
-}

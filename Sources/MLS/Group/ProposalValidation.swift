@@ -101,12 +101,13 @@ extension GroupState {
       }
     }
     if hasReInit, proposals.count > 1 { throw .invalidProposalList(.reinitNotAlone) }
-    // An Add of a client already in the group (same signature key) unless it is removed too.
-    for index in tree.occupiedLeaves where !removedLeaves.contains(index.rawValue) {
-      guard let member = tree.leafNode(at: index) else { continue }
-      if addedSignatureKeys.contains(member.signatureKey) {
-        throw .invalidProposalList(.addOfExistingMember)
-      }
+    // An Add of a client already in the group (same signature key) unless it is removed too;
+    // counted from the key index, so a commit does not scan every member.
+    for key in addedSignatureKeys {
+      let inTree = tree.keyIndex.leafCount(signatureKey: key)
+      guard inTree > 0 else { continue }
+      let removed = removedLeaves.count { tree.leafNode(at: LeafIndex($0))?.signatureKey == key }
+      if inTree > removed { throw .invalidProposalList(.addOfExistingMember) }
     }
   }
 
@@ -145,14 +146,14 @@ extension GroupState {
       try GroupError.wrap { try result.tree.remove(remove.removed) }
       result.removed.append(remove.removed)
     }
-    var addContext = AddValidationContext()
     for item in proposals {
       switch item.proposal {
       case .add(let add):
-        let context = try addContext.current(self, tree: result.tree, extensions: extensions)
-        let validated = try validateKeyPackage(add.keyPackage, context: context)
+        // The context (built in O(1) from the tree's key index) is gone before the tree
+        // changes, so the Add does not copy the index.
+        let validated = try validateKeyPackage(
+          add.keyPackage, tree: result.tree, extensions: extensions)
         let leaf = result.tree.add(validated.keyPackage.leafNode)
-        addContext.didAdd(validated.keyPackage.leafNode)
         result.added.append((leaf, validated))
       case .preSharedKey(let psk): result.pskIDs.append(psk.psk)
       case .externalInit(let body): result.externalInit = body

@@ -15,11 +15,17 @@ public struct PublicRatchetTree: Sendable {
   public private(set) var nodes: [Node?]
   /// Per-node tree hashes for one hash algorithm; see TreeHash.swift.
   var hashCache: TreeHashCache
+  /// Key and credential counts of the nodes, for O(1) validation lookups; see TreeKeyIndex.
+  private(set) var keyIndex = TreeKeyIndex()
+  /// Every leaf below this index is occupied, so the search for a blank leaf starts here
+  /// (an Add must not scan the whole tree, §12.1.1).
+  private var firstBlankLeafCandidate = 0
 
   /// A one-member tree, as created with a new group. RFC 9420 §11.
   public init(firstLeaf: LeafNode) {
     nodes = [.leaf(firstLeaf)]
     hashCache = TreeHashCache(nodeCount: 1)
+    keyIndex.insert(.leaf(firstLeaf))
   }
 
   /// A tree from its nodes in array order, extended with blank nodes to a full tree.
@@ -43,6 +49,7 @@ public struct PublicRatchetTree: Sendable {
     padded.append(contentsOf: repeatElement(nil, count: 2 * leafCount - 1 - given.count))
     nodes = padded
     hashCache = TreeHashCache(nodeCount: padded.count)
+    for node in given { keyIndex.insert(node) }
   }
 
   /// The number of leaves (blank or not), a power of two.
@@ -165,7 +172,12 @@ public struct PublicRatchetTree: Sendable {
   /// Sets (or blanks) one node and clears the cached hashes that depend on it.
   mutating func setNode(_ node: Node?, at index: NodeIndex) throws(RatchetTreeError) {
     guard index.rawValue < nodes.count else { throw .nodeOutOfRange(index) }
+    keyIndex.remove(nodes[Int(index.rawValue)])
+    keyIndex.insert(node)
     nodes[Int(index.rawValue)] = node
+    if node == nil, index.rawValue % 2 == 0 {
+      firstBlankLeafCandidate = min(firstBlankLeafCandidate, Int(index.rawValue / 2))
+    }
     hashCache.invalidate(index, math: math)
   }
 
@@ -173,6 +185,7 @@ public struct PublicRatchetTree: Sendable {
   public mutating func blankDirectPath(of leaf: LeafIndex) throws(RatchetTreeError) {
     guard math.contains(leaf) else { throw .leafOutOfRange(leaf) }
     for parent in math.directPath(leaf.nodeIndex) {
+      keyIndex.remove(nodes[Int(parent.rawValue)])
       nodes[Int(parent.rawValue)] = nil
     }
     hashCache.invalidate(leaf.nodeIndex, math: math)
@@ -186,7 +199,8 @@ public struct PublicRatchetTree: Sendable {
   @discardableResult
   public mutating func add(_ leaf: LeafNode) -> LeafIndex {
     let index: LeafIndex
-    if let blank = stride(from: 0, to: nodes.count, by: 2).first(where: { nodes[$0] == nil }) {
+    let start = 2 * firstBlankLeafCandidate
+    if let blank = stride(from: start, to: nodes.count, by: 2).first(where: { isBlankSlot($0) }) {
       index = LeafIndex(UInt32(blank / 2))
     } else {
       index = LeafIndex(leafCount)
@@ -200,6 +214,8 @@ public struct PublicRatchetTree: Sendable {
       nodes[Int(parent.rawValue)] = .parent(value)
     }
     nodes[Int(index.nodeIndex.rawValue)] = .leaf(leaf)
+    keyIndex.insert(.leaf(leaf))
+    firstBlankLeafCandidate = Int(index.rawValue) + 1
     hashCache.invalidate(index.nodeIndex, math: math)
     return index
   }
@@ -219,6 +235,12 @@ public struct PublicRatchetTree: Sendable {
     try blankDirectPath(of: leaf)
     try setNode(nil, at: leaf.nodeIndex)
     truncate()
+  }
+
+  /// Whether the slot at `position` is blank, without copying the node out (a copy retains
+  /// every array the node owns).
+  private func isBlankSlot(_ position: Int) -> Bool {
+    if case .none = nodes[position] { true } else { false }
   }
 
   /// Doubles the tree: the old tree becomes the left subtree of a new blank root. §7.7.
@@ -241,7 +263,9 @@ public struct PublicRatchetTree: Sendable {
     while leafCount > 1, leafCount / 2 > lastOccupied { leafCount /= 2 }
     let count = 2 * leafCount - 1
     guard count < nodes.count else { return }
+    for node in nodes[count...] { keyIndex.remove(node) }
     nodes.removeLast(nodes.count - count)
+    firstBlankLeafCandidate = min(firstBlankLeafCandidate, leafCount)
     hashCache.truncate(to: count)
   }
 }

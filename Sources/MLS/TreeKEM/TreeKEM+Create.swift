@@ -1,5 +1,7 @@
+import Dispatch
 import MLSCodec
 import MLSCrypto
+import Synchronization
 
 extension TreeKEM {
   /// One node of a committer's filtered direct path and the copath child it encrypts to.
@@ -99,29 +101,82 @@ extension TreeKEM {
     _ prepared: PreparedPath, tree: PublicRatchetTree, groupContext: [UInt8],
     newLeaves: [LeafIndex] = [], provider: CipherSuiteProvider
   ) throws(TreeKEMError) -> UpdatePath {
-    var nodes: [UpdatePathNode] = []
-    nodes.reserveCapacity(prepared.steps.count)
+    // Every (path secret, recipient key) pair first, in path then resolution order.
+    var jobs: [(step: Int, publicKey: [UInt8])] = []
+    var counts: [Int] = []
     for (offset, step) in prepared.steps.enumerated() {
-      let secret = prepared.pathSecrets[offset].revealed()
-      var ciphertexts: [HPKECiphertext] = []
-      for target in copathResolution(of: step.copathChild, in: tree, excluding: newLeaves) {
+      let resolution = copathResolution(of: step.copathChild, in: tree, excluding: newLeaves)
+      for target in resolution {
         guard let publicKey = tree.encryptionKey(at: target) else {
           throw .tree(.nodeOutOfRange(target))
         }
-        do {
-          let sealed = try provider.encryptWithLabel(
-            publicKey: publicKey, label: updatePathNodeLabel, context: groupContext,
-            plaintext: secret)
-          ciphertexts.append(
-            HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext))
-        } catch {
-          throw .crypto(error)
-        }
+        jobs.append((offset, publicKey))
       }
+      counts.append(resolution.count)
+    }
+    let sealed = try sealAll(
+      jobs, secrets: prepared.pathSecrets, groupContext: groupContext, provider: provider)
+    var nodes: [UpdatePathNode] = []
+    nodes.reserveCapacity(prepared.steps.count)
+    var next = 0
+    for (offset, count) in counts.enumerated() {
       nodes.append(
         UpdatePathNode(
-          encryptionKey: prepared.publicKeys[offset], encryptedPathSecret: ciphertexts))
+          encryptionKey: prepared.publicKeys[offset],
+          encryptedPathSecret: Array(sealed[next..<(next + count)])))
+      next += count
     }
     return UpdatePath(leafNode: prepared.leafNode, nodes: nodes)
+  }
+
+  /// Below this many encryptions the path is sealed on the calling thread: dispatching costs
+  /// more than it saves.
+  static let parallelSealThreshold = 8
+
+  /// EncryptWithLabel of each job's path secret to its key, results in job order. §7.6.
+  ///
+  /// The encryptions are independent and each costs about two X25519 operations, so a FRESH
+  /// tree's path (N - 1 of them) is spread over the cores in chunks; each chunk writes its own
+  /// slots. The first error in job order is thrown, as a sequential loop would.
+  static func sealAll(
+    _ jobs: [(step: Int, publicKey: [UInt8])], secrets: [SecretBytes], groupContext: [UInt8],
+    provider: CipherSuiteProvider
+  ) throws(TreeKEMError) -> [HPKECiphertext] {
+    let seal: @Sendable (Int) -> Result<HPKECiphertext, CryptoError> = { index in
+      let job = jobs[index]
+      do throws(CryptoError) {
+        let sealed = try provider.encryptWithLabel(
+          publicKey: job.publicKey, label: updatePathNodeLabel, context: groupContext,
+          plaintext: secrets[job.step].revealed())
+        return .success(HPKECiphertext(kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext))
+      } catch {
+        return .failure(error)
+      }
+    }
+    var results: [Result<HPKECiphertext, CryptoError>]
+    if jobs.count < parallelSealThreshold {
+      results = jobs.indices.map(seal)
+    } else {
+      let chunkCount = min(jobs.count, 16)
+      let slots = Mutex<[Result<HPKECiphertext, CryptoError>?]>(
+        Array(repeating: nil, count: jobs.count))
+      DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        let range = (chunk * jobs.count / chunkCount)..<((chunk + 1) * jobs.count / chunkCount)
+        let done = range.map(seal)
+        slots.withLock { slots in
+          for (index, result) in zip(range, done) { slots[index] = result }
+        }
+      }
+      results = slots.withLock { $0 }.map { $0 ?? .failure(.library("EncryptWithLabel")) }
+    }
+    var ciphertexts: [HPKECiphertext] = []
+    ciphertexts.reserveCapacity(results.count)
+    for result in results {
+      switch result {
+      case .success(let ciphertext): ciphertexts.append(ciphertext)
+      case .failure(let error): throw .crypto(error)
+      }
+    }
+    return ciphertexts
   }
 }
