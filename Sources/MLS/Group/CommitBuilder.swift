@@ -7,8 +7,11 @@ public struct CommitOutput: Sendable {
   public let commit: MLSMessage
   /// A Welcome for the members the commit adds, if any (§12.4.3.1).
   public let welcome: MLSMessage?
-  /// A GroupInfo of the new epoch, signed by the committer (§12.4.3).
-  public let groupInfo: GroupInfo
+  /// The signed GroupInfo of the new epoch carried by the Welcome (§12.4.3), when the commit
+  /// adds members. Otherwise nil: signing a GroupInfo encodes the whole ratchet tree, too costly
+  /// to do on every commit of a large group; after merging, `groupInfo(includeRatchetTree:)`
+  /// makes one on demand (e.g. for external joiners).
+  public let groupInfo: GroupInfo?
 }
 
 extension GroupState {
@@ -87,11 +90,13 @@ extension GroupState {
     guard let result = next else { throw .malformed("commit") }
     let newState = result.state.endedByReInit(applied.reinit)
     let material = result.material
-    let groupInfo = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
     var welcome: MLSMessage?
+    var groupInfo: GroupInfo?
     if !applied.added.isEmpty {
+      let info = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
+      groupInfo = info
       let made = try makeWelcome(
-        groupInfo: groupInfo, material: material, pskSecret: pskSecret, added: applied.added,
+        groupInfo: info, material: material, pskSecret: pskSecret, added: applied.added,
         prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
       welcome = MLSMessage(version: groupContext.version, body: .welcome(made))
     }
