@@ -138,3 +138,67 @@ struct AdversarialFramingTests {
     try expectRefused(message, by: alice, .treeKEM(.pathLengthMismatch(expected: 2, actual: 1)))
   }
 }
+
+/// `GroupOptions.limits` (RFC 9420 §16.8): hostile trees and commits at the caps are refused
+/// before the costly checks, with the bound named, and the receiver's state unchanged.
+@Suite("Adversarial: resource limits on received trees and commits")
+struct AdversarialLimitTests {
+  @Test("A commit listing more proposals than the cap")
+  func tooManyProposals() throws {
+    var (_, states) = try threeMemberGroup()
+    states[0].options.limits = ResourceLimits(maximumProposalsPerCommit: 2)
+    let psks = (0..<3).map { index in
+      ProposalOrRef.proposal(
+        .preSharedKey(
+          PreSharedKey(
+            psk: PreSharedKeyID(
+              key: .external(pskID: [UInt8(index)]), pskNonce: [UInt8](repeating: 1, count: 32)))))
+    }
+    var bob = states[1]
+    let message = try bob.forgeCommit(Commit(proposals: psks, path: nil))
+    try expectRefused(
+      message, by: states[0], .resourceLimitExceeded(.proposalsPerCommit, limit: 2, actual: 3))
+  }
+
+  @Test("A commit whose Adds take the group past the leaf cap")
+  func addsPastLeafCap() throws {
+    var (_, states) = try threeMemberGroup()
+    states[0].options.limits = ResourceLimits(maximumLeaves: 3)
+    let dave = try GroupClient("dave")
+    var bob = states[1]
+    let message = try bob.forgeCommit(
+      Commit(proposals: [.proposal(.add(Add(keyPackage: dave.keyPackage)))], path: nil))
+    try expectRefused(message, by: states[0], .resourceLimitExceeded(.leaves, limit: 3, actual: 4))
+    // At the cap exactly the same commit gets past the limit (to the forged confirmation tag).
+    states[0].options.limits = ResourceLimits(maximumLeaves: 4)
+    try expectRefused(message, by: states[0], .invalidCommit(.confirmationTagMismatch))
+  }
+
+  @Test("A Welcome whose tree has more leaves than the joiner accepts")
+  func welcomeTreePastLeafCap() throws {
+    let (clients, states) = try threeMemberGroup()
+    _ = clients
+    let dave = try GroupClient("dave")
+    var alice = states[0]
+    let welcome = try alice.commit(proposals: [.add(Add(keyPackage: dave.keyPackage))]).welcome
+    #expect(throws: GroupError.resourceLimitExceeded(.leaves, limit: 2, actual: 4)) {
+      _ = try dave.join(welcome, options: GroupOptions(limits: ResourceLimits(maximumLeaves: 2)))
+    }
+    #expect(
+      try dave.join(welcome, options: GroupOptions(limits: ResourceLimits(maximumLeaves: 4))).epoch
+        == 2)
+  }
+
+  @Test("A GroupInfo whose tree has more leaves than an external joiner accepts")
+  func groupInfoTreePastLeafCap() throws {
+    var (_, states) = try threeMemberGroup()
+    states[0].options.externalPubInGroupInfo = true
+    let eve = try GroupClient("eve")
+    #expect(throws: GroupError.resourceLimitExceeded(.leaves, limit: 2, actual: 3)) {
+      _ = try GroupState.joinByExternalCommit(
+        groupInfo: states[0].groupInfo(), leafNode: eve.keyPackage.leafNode,
+        signaturePrivateKey: eve.signaturePrivateKey,
+        options: GroupOptions(limits: ResourceLimits(maximumLeaves: 2)))
+    }
+  }
+}
