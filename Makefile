@@ -6,7 +6,7 @@ VECTORS ?= $(or $(MLS_TEST_VECTORS),../shared/test-vectors)
 HPKE_VECTORS ?= $(or $(MLS_HPKE_VECTORS),../shared/hpke-vectors/test-vectors.json)
 DEB_PACKAGES := libssl-dev libsodium-dev libargon2-dev pkg-config
 
-.PHONY: deps build demo test conformance lint format fuzz bench
+.PHONY: deps build demo test conformance lint format fuzz bench sanitize sanitize-address sanitize-thread
 
 deps:
 	@./scripts/install-deps.sh $(DEB_PACKAGES)
@@ -42,3 +42,16 @@ fuzz: deps
 BENCH_ARGS ?=
 bench: deps
 	$(SWIFT) run -c release spacepanda-bench $(BENCH_ARGS)
+
+# The whole test suite under AddressSanitizer, then ThreadSanitizer, each in its own scratch
+# folder so neither invalidates the other (or the normal .build). Slow: minutes per sanitizer.
+sanitize: sanitize-address sanitize-thread
+
+sanitize-address: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
+sanitize-thread: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan

@@ -92,6 +92,7 @@ extension GroupState {
     } else {
       throw .invalidWelcome(.missingRatchetTree)
     }
+    try options.limits.checkTree(nodeCount: wireTree.nodes.count)
     var tree = try GroupError.wrap { try PublicRatchetTree(wireTree) }
     guard tree.math.contains(groupInfo.signer), let signer = tree.leafNode(at: groupInfo.signer)
     else { throw .invalidWelcome(.signerNotInTree) }

@@ -142,6 +142,8 @@ public enum GroupError: Error, Equatable, Sendable {
   case crypto(CryptoError)
   /// A structure could not be encoded or decoded; the value names it.
   case malformed(String)
+  /// A received tree or commit is larger than `GroupOptions.limits` allows (§16.8).
+  case resourceLimitExceeded(ResourceLimits.Limit, limit: Int, actual: Int)
 }
 
 extension GroupError {

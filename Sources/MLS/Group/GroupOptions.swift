@@ -35,6 +35,8 @@ public struct GroupOptions: Sendable {
   public var ratchetTreeInWelcome: Bool
   /// Put `external_pub` into GroupInfos so non-members can join by external commit (§12.4.3.2).
   public var externalPubInGroupInfo: Bool
+  /// Caps on received trees and commits (§16.8); defaults: 2^16 leaves, 4096 proposals.
+  public var limits: ResourceLimits
 
   public init(
     checkLifetimes: Bool = true, checkLifetimesInTree: Bool = false,
@@ -44,7 +46,8 @@ public struct GroupOptions: Sendable {
     authenticationService: any AuthenticationService = BasicCredentialAuthenticator(),
     resumptionPSKHistory: Int = 8, secretTree: SecretTreeConfiguration = .init(),
     encryptHandshakeMessages: Bool = false, padding: PaddingPolicy = .none,
-    ratchetTreeInWelcome: Bool = true, externalPubInGroupInfo: Bool = false
+    ratchetTreeInWelcome: Bool = true, externalPubInGroupInfo: Bool = false,
+    limits: ResourceLimits = ResourceLimits()
   ) {
     self.checkLifetimes = checkLifetimes
     self.checkLifetimesInTree = checkLifetimesInTree
@@ -58,6 +61,7 @@ public struct GroupOptions: Sendable {
     self.padding = padding
     self.ratchetTreeInWelcome = ratchetTreeInWelcome
     self.externalPubInGroupInfo = externalPubInGroupInfo
+    self.limits = limits
   }
 }
 

@@ -29,6 +29,7 @@ extension GroupState {
   func resolve(
     _ proposals: [ProposalOrRef], committer: Sender
   ) throws(GroupError) -> [ResolvedProposal] {
+    try options.limits.checkCommit(proposals, occupiedLeaves: tree.occupiedLeaves.count)
     var resolved: [ResolvedProposal] = []
     resolved.reserveCapacity(proposals.count)
     for item in proposals {

@@ -140,6 +140,7 @@ extension GroupState {
     } else {
       throw .invalidWelcome(.missingRatchetTree)
     }
+    try options.limits.checkTree(nodeCount: wireTree.nodes.count)
     var tree = try GroupError.wrap { try PublicRatchetTree(wireTree) }
     guard tree.math.contains(info.signer), let signer = tree.leafNode(at: info.signer) else {
       throw .invalidWelcome(.signerNotInTree)

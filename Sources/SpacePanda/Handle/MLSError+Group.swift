@@ -27,6 +27,8 @@ extension MLSError {
       self = .malformedMessage("unsupported protocol version \(version)")
     case .unexpectedWireFormat:
       self = .malformedMessage("unexpected wire format")
+    case .resourceLimitExceeded(let limit, let bound, let actual):
+      self = .malformedMessage("resource limit \(limit): \(actual) > \(bound)")
     case .unknownSender:
       self = .unauthorized("sender is not a member")
     case .unsupportedSender:

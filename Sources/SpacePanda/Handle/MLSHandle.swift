@@ -92,7 +92,13 @@ public final class MLSHandle: Sendable {
   ) throws(MLSError) -> MLSHandle {
     try config.validate()
     try checkSize(welcome, config)
-    guard case .welcome(let body) = try HandleCodec.decode(MLSMessage.self, welcome).body else {
+    let message = try HandleCodec.decode(MLSMessage.self, welcome)
+    // RFC 9420 §6: GroupState.join sees only the Welcome body, so the framing's version is
+    // checked here (a mutation sweep found any version accepted).
+    guard message.version == .mls10 else {
+      throw .malformedMessage("unsupported protocol version \(message.version.rawValue)")
+    }
+    guard case .welcome(let body) = message.body else {
       throw .malformedMessage("not a Welcome")
     }
     let tree = try ratchetTree.map { (bytes) throws(MLSError) in
