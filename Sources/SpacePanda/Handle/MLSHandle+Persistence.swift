@@ -171,22 +171,6 @@ extension MLSHandle.Identity {
     }
   }
 
-  /// Seals the identity (its private key included) into the file at `path`.
-  public func save(
-    to path: String, passphrase: String, policy: PassphrasePolicy = PassphrasePolicy()
-  ) throws(MLSError) {
-    try EncryptedStateFile(passphrasePolicy: policy).save(
-      try serialized(), to: path, passphrase: passphrase,
-      associatedData: MLSHandle.identityLabel)
-  }
-
-  public static func load(from path: String, passphrase: String) throws(MLSError)
-    -> MLSHandle.Identity
-  {
-    let bytes = try EncryptedStateFile().load(
-      from: path, passphrase: passphrase, associatedData: MLSHandle.identityLabel)
-    return try MLSHandle.Identity(serialized: bytes)
-  }
 }
 
 extension MLSHandle.PendingKeyPackage {
@@ -215,8 +199,7 @@ extension MLSHandle.PendingKeyPackage {
       guard try provider.kemPublicKey(for: initKey) == keyPackage.initKey,
         try provider.kemPublicKey(for: leafKey) == keyPackage.leafNode.encryptionKey
       else { throw MLSError.corruptedState("KeyPackage private keys do not match") }
-      let encoded = try keyPackage.tlsSerialized()
-      let reference = try provider.refHash(label: "MLS 1.0 KeyPackage Reference", value: encoded)
+      let reference = try keyPackage.reference(provider: provider)
       try self.init(
         keyPackage: keyPackage, reference: reference, initPrivateKey: initKey,
         encryptionPrivateKey: leafKey)
@@ -225,22 +208,6 @@ extension MLSHandle.PendingKeyPackage {
     }
   }
 
-  /// Seals the KeyPackage and its private keys into the file at `path`.
-  public func save(
-    to path: String, passphrase: String, policy: PassphrasePolicy = PassphrasePolicy()
-  ) throws(MLSError) {
-    try EncryptedStateFile(passphrasePolicy: policy).save(
-      try serialized(), to: path, passphrase: passphrase,
-      associatedData: MLSHandle.keyPackageLabel)
-  }
-
-  public static func load(from path: String, passphrase: String) throws(MLSError)
-    -> MLSHandle.PendingKeyPackage
-  {
-    let bytes = try EncryptedStateFile().load(
-      from: path, passphrase: passphrase, associatedData: MLSHandle.keyPackageLabel)
-    return try MLSHandle.PendingKeyPackage(serialized: bytes)
-  }
 }
 
 extension MLSCounters {
@@ -266,4 +233,38 @@ extension MLSCounters {
     membersRemoved = stored[7]
     unusualActivity = stored[8]
   }
+}
+
+/// A value kept in its own sealed file: an identity or a pending KeyPackage, each bound to its
+/// own label as associated data so one kind never opens as another.
+public protocol SealedRecord {
+  /// The associated data binding a file to its kind.
+  static var sealLabel: [UInt8] { get }
+  func serialized() throws(MLSError) -> [UInt8]
+  init(serialized bytes: [UInt8]) throws(MLSError)
+}
+
+extension SealedRecord {
+  /// Seals the value (its private keys included) into the file at `path`.
+  public func save(
+    to path: String, passphrase: String, policy: PassphrasePolicy = PassphrasePolicy()
+  ) throws(MLSError) {
+    try EncryptedStateFile(passphrasePolicy: policy).save(
+      try serialized(), to: path, passphrase: passphrase, associatedData: Self.sealLabel)
+  }
+
+  /// Opens a file written by `save(to:passphrase:policy:)`.
+  public static func load(from path: String, passphrase: String) throws(MLSError) -> Self {
+    let bytes = try EncryptedStateFile().load(
+      from: path, passphrase: passphrase, associatedData: Self.sealLabel)
+    return try Self(serialized: bytes)
+  }
+}
+
+extension MLSHandle.Identity: SealedRecord {
+  public static var sealLabel: [UInt8] { MLSHandle.identityLabel }
+}
+
+extension MLSHandle.PendingKeyPackage: SealedRecord {
+  public static var sealLabel: [UInt8] { MLSHandle.keyPackageLabel }
 }
