@@ -35,25 +35,20 @@ enum TranscriptHashesVectors {
     }
   }
 
-  /// Splits an encoded AuthenticatedContent of a Commit into the ConfirmedTranscriptHashInput
-  /// (wire_format || FramedContent || signature) and the confirmation tag.
-  ///
-  /// Stopgap until the messages layer's `AuthenticatedContent` decoder is merged: for a Commit the
-  /// last field is `confirmation_tag`, an `opaque MAC<V>` of exactly `KDF.Nh` bytes, so the
-  /// input is everything before that field's varint length prefix.
+  /// Decodes the AuthenticatedContent of a Commit and re-encodes its
+  /// ConfirmedTranscriptHashInput (wire_format, FramedContent, signature) and confirmation tag.
   static func split(
     _ encoded: [UInt8], _ provider: CipherSuiteProvider
   ) throws -> (confirmedInput: [UInt8], tag: [UInt8]) {
-    var prefixWriter = TLSWriter()
-    try prefixWriter.writeVarint(provider.hashLength)
-    let prefix = prefixWriter.bytes
-    let fieldLength = prefix.count + provider.hashLength
-    try expect(encoded.count > fieldLength, "authenticated_content too short")
-    let fieldStart = encoded.count - fieldLength
-    try expectBytes(
-      Array(encoded[fieldStart..<(fieldStart + prefix.count)]), prefix,
-      "confirmation_tag length prefix")
-    let tag = Array(encoded[(fieldStart + prefix.count)...])
-    return (Array(encoded[..<fieldStart]), tag)
+    let authenticated = try AuthenticatedContent(tlsSerialized: encoded)
+    guard let tag = authenticated.auth.confirmationTag else {
+      throw VectorMismatch("authenticated_content is not a commit")
+    }
+    try expect(tag.count == provider.hashLength, "confirmation_tag length")
+    var writer = TLSWriter()
+    try writer.write(authenticated.wireFormat)
+    try writer.write(authenticated.content)
+    try writer.writeOpaque(authenticated.auth.signature)
+    return (writer.bytes, tag)
   }
 }
