@@ -114,24 +114,10 @@ extension GroupState {
       try KeySchedule(provider: provider).epochSecrets(
         epochSecret: try SecureRandom.secret(provider.hashLength))
     }
-    let interim = try GroupError.wrap {
-      try TranscriptHashes.interim(
-        provider: provider, confirmed: context.confirmedTranscriptHash,
-        confirmationTag: groupInfo.confirmationTag)
-    }
-    let framingKeys = try GroupError.wrap {
-      try FramingKeys(
-        groupContext: context, epochSecrets: placeholder, leafCount: tree.leafCount,
-        configuration: options.secretTree)
-    }
-    let state = GroupState(
-      provider: provider, options: options, groupContext: context, tree: tree,
+    return try GroupState(
+      joining: groupInfo, provider: provider, options: options, tree: tree,
       privateTree: TreeKEMPrivateState(leaf: LeafIndex(0), leafPrivateKey: SecretBytes([])),
-      signaturePrivateKey: signaturePrivateKey, epochSecrets: placeholder,
-      framingKeys: framingKeys, interimTranscriptHash: interim,
-      confirmationTag: groupInfo.confirmationTag)
-    try state.validateJoinedLeaves()
-    return state
+      signaturePrivateKey: signaturePrivateKey, epochSecrets: placeholder)
   }
 
   /// The proposal list rules of RFC 9420 §12.2 for an external commit: exactly one

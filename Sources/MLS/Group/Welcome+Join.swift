@@ -174,23 +174,10 @@ extension GroupState {
       throw .invalidWelcome(.privateKeyMismatch)
     }
     let secrets = try opened.epochSecrets()
-    let interim = try GroupError.wrap {
-      try TranscriptHashes.interim(
-        provider: provider, confirmed: context.confirmedTranscriptHash,
-        confirmationTag: info.confirmationTag)
-    }
-    let framingKeys = try GroupError.wrap {
-      try FramingKeys(
-        groupContext: context, epochSecrets: secrets, leafCount: tree.leafCount,
-        configuration: options.secretTree)
-    }
-    var state = GroupState(
-      provider: provider, options: options, groupContext: context, tree: tree,
-      privateTree: privateTree, signaturePrivateKey: signaturePrivateKey, epochSecrets: secrets,
-      framingKeys: framingKeys, interimTranscriptHash: interim,
-      confirmationTag: info.confirmationTag)
+    var state = try GroupState(
+      joining: info, provider: provider, options: options, tree: tree, privateTree: privateTree,
+      signaturePrivateKey: signaturePrivateKey, epochSecrets: secrets)
     state.psks = psks
-    try state.validateJoinedLeaves()
     state.recordResumptionPSK()
     return state
   }
@@ -237,5 +224,34 @@ extension GroupState {
         throw .invalidWelcome(.invalidTreeLeaf(index.rawValue, error))
       }
     }
+  }
+}
+
+extension GroupState {
+  /// The state a joiner builds from a verified GroupInfo: its context and confirmation tag, the
+  /// interim transcript hash they imply (§8.2), the epoch's framing keys, and every leaf of the
+  /// tree checked against §7.3. Shared by Welcome joins and external joins (§12.4.3).
+  init(
+    joining info: GroupInfo, provider: CipherSuiteProvider, options: GroupOptions,
+    tree: PublicRatchetTree, privateTree: TreeKEMPrivateState, signaturePrivateKey: SecretBytes,
+    epochSecrets: EpochSecrets
+  ) throws(GroupError) {
+    let context = info.groupContext
+    let interim = try GroupError.wrap {
+      try TranscriptHashes.interim(
+        provider: provider, confirmed: context.confirmedTranscriptHash,
+        confirmationTag: info.confirmationTag)
+    }
+    let framingKeys = try GroupError.wrap {
+      try FramingKeys(
+        groupContext: context, epochSecrets: epochSecrets, leafCount: tree.leafCount,
+        configuration: options.secretTree)
+    }
+    self.init(
+      provider: provider, options: options, groupContext: context, tree: tree,
+      privateTree: privateTree, signaturePrivateKey: signaturePrivateKey,
+      epochSecrets: epochSecrets, framingKeys: framingKeys, interimTranscriptHash: interim,
+      confirmationTag: info.confirmationTag)
+    try validateJoinedLeaves()
   }
 }
