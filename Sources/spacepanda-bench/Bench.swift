@@ -11,12 +11,16 @@ struct Options {
   /// Repetitions of the cheap (O(log N)) rows; linear rows use fewer at large N.
   var reps = 30
   /// `--profile ROW`: only repeat one operation on a FULL group of the first size (for a
-  /// profiler); ROW is `process`, `commit`, `add`, `join` or `fresh`.
+  /// profiler); ROW is `process`, `commit`, `add`, `join`, `fresh`, `encrypt`, `decrypt` or `create`.
   var profile: String?
+
+  static let profiles = [
+    "process", "commit", "add", "join", "fresh", "encrypt", "decrypt", "create",
+  ]
 
   static let usage = """
     usage: spacepanda-bench [--json] [--large] [--suite N] [--sizes a,b,c] [--reps N]
-                            [--profile process|commit|add|join|fresh]
+                            [--profile process|commit|add|join|fresh|encrypt|decrypt|create]
     """
 
   init(arguments: [String]) throws {
@@ -42,7 +46,7 @@ struct Options {
         reps = value
       case "--profile":
         guard let text = rest.popFirst(),
-          ["process", "commit", "add", "join", "fresh"].contains(text)
+          Self.profiles.contains(text)
         else { throw OptionError.invalid(argument) }
         profile = text
       default: throw OptionError.invalid(argument)

@@ -3,7 +3,8 @@ import MLS
 import MLSCrypto
 
 /// `--profile ROW`: repeats one operation on a FULL group so a profiler (perf, callgrind) sees
-/// little else than it. Prints the mean time per repetition.
+/// little else than it. ROW: process, commit, fresh, add, join, encrypt, decrypt (100 B, leaf 0
+/// to leaf N-1), create (a group of N in one commit). Prints the mean time per repetition.
 enum Profile {
   static func run(options: Options) throws {
     let provider = try CipherSuiteProvider(options.suite)
@@ -18,8 +19,30 @@ enum Profile {
     let update = try sender.commit(forcePath: true).commit
     var adder = full.creator
     let welcome = try adder.commit(proposals: addProposal).welcome
+    let payload = [UInt8](repeating: 0x61, count: 100)
+    var encrypter = full.creator
+    var messages: [MLSMessage] = []
+    if options.profile == "decrypt" {
+      for _ in 0..<(options.reps + 1) {
+        messages.append(try encrypter.encrypt(application: payload))
+      }
+    }
+    var nextMessage = messages.makeIterator()
+    var decrypter = full.receiver
     let body: () throws -> Void
     switch options.profile {
+    case "encrypt":
+      body = { _ = try encrypter.encrypt(application: payload) }
+    case "decrypt":
+      body = {
+        guard let message = nextMessage.next() else { return }
+        _ = try decrypter.process(message)
+      }
+    case "create":
+      body = {
+        _ = try Scenario.createGroup(
+          provider: provider, creator: clients[0], members: Array(clients[1..<size]))
+      }
     case "process":
       body = {
         var state = full.receiver
