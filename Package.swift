@@ -43,7 +43,7 @@ let package = Package(
     // only to time the raw primitives.
     .executableTarget(
       name: "spacepanda-bench",
-      dependencies: ["MLS", "MLSCrypto", "MLSCodec", "CSodium", "COpenSSL"]),
+      dependencies: ["MLS", "MLSCrypto", "MLSCodec", "SpacePanda", "CSodium", "COpenSSL"]),
     // The checks behind the libFuzzer targets; built by every build so it cannot rot.
     .target(name: "FuzzHarness", dependencies: ["MLS", "MLSCrypto", "MLSCodec"]),
 

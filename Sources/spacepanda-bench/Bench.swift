@@ -66,6 +66,8 @@ struct Bench {
   let cores = ProcessInfo.processInfo.activeProcessorCount
   var floors: Floors
   var rows: [Row] = []
+  /// One Argon2id passphrase stretch (the floor of saving and loading), measured once.
+  var stretch: Double = 0
 
   init(options: Options) throws {
     self.options = options
@@ -141,6 +143,8 @@ struct Bench {
     record(
       "KeyPackage generation", size: nil, stats: kpStats,
       floor: ("2 x sign", 2 * floors.sign.median))
+    try measureHostileCaps()
+    stretch = try measureStretch()
     for size in options.sizes { try runSize(size, reps: options.reps) }
   }
 
@@ -193,6 +197,7 @@ struct Bench {
       floor: ("N x verify", Double(size + 1) * floors.verify.median),
       target: Self.target(
         [1_000: 40, 10_000: 400, 50_000: 2_000], size: size, median: join.median))
+    try measureHostileWelcome(welcome, joiner: joiner, size: size, reps: linear)
 
     // Removing one member.
     let removed = LeafIndex(UInt32(size / 2))
@@ -220,6 +225,7 @@ struct Bench {
       floor: ("verify + DH", floors.verify.median + floors.derive.median))
 
     try measureMessages(&full, size: size, reps: reps)
+    if stretch > 0 { try measurePersistence(full.creator, size: size, stretch: stretch) }
     addMemory(full, size: size)
   }
 

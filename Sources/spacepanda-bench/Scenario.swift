@@ -16,11 +16,12 @@ struct Client: Sendable {
     return Client(signaturePrivateKey: key, bundle: bundle)
   }
 
-  func join(_ welcome: MLSMessage?) throws -> GroupState {
+  func join(_ welcome: MLSMessage?, options: GroupOptions = GroupOptions()) throws -> GroupState {
     guard let welcome, case .welcome(let body) = welcome.body else { throw BenchFailure.noWelcome }
     return try GroupState.join(
       welcome: body, keyPackage: bundle.keyPackage, initPrivateKey: bundle.initPrivateKey,
-      encryptionPrivateKey: bundle.encryptionPrivateKey, signaturePrivateKey: signaturePrivateKey)
+      encryptionPrivateKey: bundle.encryptionPrivateKey, signaturePrivateKey: signaturePrivateKey,
+      options: options)
   }
 }
 
@@ -28,6 +29,7 @@ enum BenchFailure: Error {
   case noWelcome
   case notACommit
   case notApplication
+  case notRestored
 }
 
 /// Groups of N members as the benchmark needs them.
