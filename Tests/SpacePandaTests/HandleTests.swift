@@ -85,6 +85,27 @@ struct HandleTests {
     #expect(group.bob.counters.messagesReceived == 2)
   }
 
+  @Test("A message over maximumMessageSize: messageTooLarge before decoding; state unchanged")
+  func oversizedMessage() throws {
+    var config = MLSConfig.default
+    config.maximumMessageSize = 4096
+    let group = try HandleTestGroup(config: config)
+    let before = try group.bob.serializedState()
+    let oversized = [UInt8](repeating: 0, count: 4097)
+    #expect(throws: MLSError.messageTooLarge(size: 4097, limit: 4096)) {
+      try group.bob.decrypt(oversized)
+    }
+    #expect(throws: MLSError.messageTooLarge(size: 4097, limit: 4096)) {
+      try group.bob.process(oversized)
+    }
+    // At the cap the same bytes reach the decoder, which refuses them for what they are.
+    #expect(throws: MLSError.malformedMessage("unknown WireFormat value 0")) {
+      try group.bob.decrypt(Array(oversized.prefix(4096)))
+    }
+    #expect(try group.bob.serializedState() == before)
+    #expect(try group.bob.decrypt(try group.alice.encrypt([7])) == [7])
+  }
+
   @Test("A message of an earlier epoch: epochMismatch")
   func earlierEpoch() throws {
     let group = try HandleTestGroup()
