@@ -55,6 +55,31 @@ struct CipherSuiteProviderTests {
     #expect(derived.count == 20)
   }
 
+  /// Several ExpandWithLabels of one secret equal separate calls, for every hash.
+  @Test(arguments: [UInt16(1), 4, 7])
+  func expandWithLabelsMatchesSeparateCalls(_ raw: UInt16) throws {
+    let provider = try CipherSuiteProvider(CipherSuite(rawValue: raw))
+    let secret = SecretBytes((1...provider.hashLength).map { UInt8($0) })
+    let requests: [(label: String, context: [UInt8], length: Int)] = [
+      ("key", [0, 0, 0, 7], provider.aeadKeyLength),
+      ("nonce", [0, 0, 0, 7], provider.aeadNonceLength),
+      ("secret", [0, 0, 0, 7], provider.hashLength),
+      ("long", [], 3 * provider.hashLength + 5),
+    ]
+    let outputs = try provider.expandWithLabels(secret: secret, requests)
+    #expect(outputs.count == requests.count)
+    for (output, request) in zip(outputs, requests) {
+      let single = try provider.expandWithLabel(
+        secret: secret, label: request.label, context: request.context, length: request.length)
+      #expect(output == single)
+      #expect(output.count == request.length)
+    }
+    #expect(outputs[0] != outputs[2])
+    #expect(throws: CryptoError.invalidLength("ExpandWithLabel length")) {
+      try provider.expandWithLabels(secret: secret, [("a", [], 16), ("b", [], 70_000)])
+    }
+  }
+
   @Test func deriveSecretAndTreeSecretUseTheirContexts() throws {
     let provider = try CipherSuiteProvider(.p384Aes256Sha384P384)
     let secret = SecretBytes([UInt8](repeating: 9, count: 48))

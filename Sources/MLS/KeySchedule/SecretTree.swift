@@ -121,13 +121,14 @@ public struct SecretTree: Sendable {
       throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
     }
     let seeds = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
-      let handshake = try provider.expandWithLabel(
-        secret: leafSecret, label: RatchetKind.handshake.label, context: [],
-        length: provider.hashLength)
-      let application = try provider.expandWithLabel(
-        secret: leafSecret, label: RatchetKind.application.label, context: [],
-        length: provider.hashLength)
-      return (handshake, application)
+      let outputs = try provider.expandWithLabels(
+        secret: leafSecret,
+        [
+          (RatchetKind.handshake.label, [], provider.hashLength),
+          (RatchetKind.application.label, [], provider.hashLength),
+        ])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1])
     }
     handshakeRatchets[leaf] = HashRatchet(
       provider: provider, secret: seeds.0, configuration: configuration)
@@ -140,11 +141,14 @@ public struct SecretTree: Sendable {
     guard let secret = nodeSecrets[node], let left = math.left(node), let right = math.right(node)
     else { return }
     let children = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
-      let leftSecret = try provider.expandWithLabel(
-        secret: secret, label: "tree", context: Array("left".utf8), length: provider.hashLength)
-      let rightSecret = try provider.expandWithLabel(
-        secret: secret, label: "tree", context: Array("right".utf8), length: provider.hashLength)
-      return (leftSecret, rightSecret)
+      let outputs = try provider.expandWithLabels(
+        secret: secret,
+        [
+          ("tree", Array("left".utf8), provider.hashLength),
+          ("tree", Array("right".utf8), provider.hashLength),
+        ])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1])
     }
     nodeSecrets[left] = children.0
     nodeSecrets[right] = children.1
@@ -169,12 +173,11 @@ public enum SenderDataKeys {
   ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
     let sample = ciphertextSample(ciphertext, provider: provider)
     return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
-      let key = try provider.expandWithLabel(
-        secret: senderDataSecret, label: "key", context: sample, length: provider.aeadKeyLength)
-      let nonce = try provider.expandWithLabel(
-        secret: senderDataSecret, label: "nonce", context: sample,
-        length: provider.aeadNonceLength)
-      return (key, nonce.revealed())
+      let outputs = try provider.expandWithLabels(
+        secret: senderDataSecret,
+        [("key", sample, provider.aeadKeyLength), ("nonce", sample, provider.aeadNonceLength)])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1].revealed())
     }
   }
 }
