@@ -40,7 +40,7 @@ extension Framing {
       throw .keyUnavailable(error)
     }
     let reuseGuard = try crypto { () throws(CryptoError) -> [UInt8] in
-      try SecureRandom.bytes(reuseGuardLength)
+      try SecureRandom.publicBytes(reuseGuardLength)
     }
     let aad = try encode(
       PrivateContentAAD(
