@@ -232,3 +232,77 @@ struct FramingPrivateTests {
     }
   }
 }
+
+@Suite("Framing: authenticating before the content key is consumed (RFC 9420 §9.2)")
+struct FramingAuthenticateTests {
+  let fixture: FramingFixture
+
+  init() throws {
+    fixture = try FramingFixture()
+  }
+
+  /// A message refused by `authenticate` (first message of the sender, then a later one) leaves
+  /// its key in place: the same message accepted afterwards decrypts, and only then is the key
+  /// gone (a replay fails with `.keyUnavailable`).
+  @Test func refusedMessageKeepsItsKey() throws {
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    let first = try fixture.privateApplication(keys: &sender)
+    let second = try fixture.privateApplication(keys: &sender)
+    let refuse: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (_) throws(FramingError) in
+      throw .invalidSignature
+    }
+    for message in [first, second] {
+      #expect(throws: FramingError.invalidSignature) {
+        try Framing.unprotectPrivate(
+          message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+          authenticate: refuse)
+      }
+      // Nothing was derived or consumed: the tree still holds only its root secret.
+      #expect(receiver.secretTree.heldNodeSecretCount == 1)
+    }
+    let shared = fixture
+    let verify: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (authenticated) throws(FramingError) in
+      try Framing.verifySignature(
+        authenticated, groupContext: shared.context,
+        signaturePublicKey: shared.signaturePublicKey, provider: shared.provider)
+    }
+    for message in [first, second] {
+      let received = try Framing.unprotectPrivate(
+        message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+        authenticate: verify)
+      #expect(received.content.content == .application(FramingFixture.applicationData))
+    }
+    #expect(try [first, second].map { try fixture.openSenderData($0).generation } == [0, 1])
+    #expect(throws: FramingError.keyUnavailable(.generationUnavailable(generation: 1))) {
+      try Framing.unprotectPrivate(
+        second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    }
+  }
+
+  /// A refused later message (ratchets already seeded) does not move the ratchet either.
+  @Test func refusedLaterMessageLeavesTheRatchet() throws {
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    let first = try fixture.privateApplication(keys: &sender)
+    let second = try fixture.privateApplication(keys: &sender)
+    _ = try Framing.unprotectPrivate(
+      first, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    let held = receiver.secretTree.heldNodeSecretCount
+    let refuse: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (_) throws(FramingError) in
+      throw .invalidSignature
+    }
+    #expect(throws: FramingError.invalidSignature) {
+      try Framing.unprotectPrivate(
+        second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+        authenticate: refuse)
+    }
+    #expect(receiver.secretTree.heldNodeSecretCount == held)
+    let received = try Framing.unprotectPrivate(
+      second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    #expect(received.content.content == .application(FramingFixture.applicationData))
+  }
+}

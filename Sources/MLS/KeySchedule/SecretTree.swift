@@ -59,7 +59,19 @@ public struct SecretTree: Sendable {
     for leaf: LeafIndex, kind: RatchetKind, generation: UInt32,
     _ body: (RatchetKey) throws(E) -> T
   ) throws(SecretTreeError) -> Result<T, E> {
-    try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> Result<T, E> in
+    guard handshakeRatchets[leaf] != nil else {
+      // First message from this leaf in the epoch: derive its subtree on a trial copy, kept
+      // only if `body` succeeds, so a refused message leaves the tree exactly as it was.
+      // Later messages work in place (no copy of the ratchet dictionaries per message).
+      var trial = self
+      let result = try trial.withRatchet(leaf, kind) {
+        (ratchet) throws(SecretTreeError) -> Result<T, E> in
+        try ratchet.withKey(for: generation, body)
+      }
+      if case .success = result { self = trial }
+      return result
+    }
+    return try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> Result<T, E> in
       try ratchet.withKey(for: generation, body)
     }
   }
