@@ -95,6 +95,27 @@ public struct CipherSuiteProvider: Sendable {
     return try HKDF.expand(hash, prk: secret, requests: infos)
   }
 
+  /// `expandWithLabels` with a secret already keyed for HMAC (`hmacKey(for:)`), for a secret
+  /// that is expanded again and again (an epoch's sender_data_secret, RFC 9420 §6.3.2).
+  public func expandWithLabels(
+    key: HMACKey, _ requests: [(label: String, context: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [SecretBytes] {
+    guard key.hash == hash else { throw .invalidLength("HMAC key of another hash") }
+    var infos: [(info: [UInt8], length: Int)] = []
+    infos.reserveCapacity(requests.count)
+    for request in requests {
+      let info = try Self.kdfLabel(
+        label: request.label, context: request.context, length: request.length)
+      infos.append((info, request.length))
+    }
+    return try HKDF.expand(key: key, requests: infos)
+  }
+
+  /// `secret` keyed for HMAC under the suite hash once, for `expandWithLabels(key:_:)`.
+  public func hmacKey(for secret: SecretBytes) throws(CryptoError) -> HMACKey {
+    try HMACKey(hash, secret: secret)
+  }
+
   /// The encoded KDFLabel of RFC 9420 §5.1.
   static func kdfLabel(label: String, context: [UInt8], length: Int) throws(CryptoError)
     -> [UInt8]

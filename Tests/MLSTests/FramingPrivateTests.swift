@@ -306,3 +306,35 @@ struct FramingAuthenticateTests {
     #expect(received.content.content == .application(FramingFixture.applicationData))
   }
 }
+
+@Suite("Framing: the sender-data secret keyed once per epoch (RFC 9420 §6.3.2)")
+struct FramingSenderDataKeyTests {
+  /// Replacing `senderDataSecret` re-keys the cached HMAC key: messages protected under the new
+  /// secret open with it, match the RFC derivation from the secret (`openSenderData`), and are
+  /// refused by a receiver still holding the old one.
+  @Test func replacingTheSecretRekeys() throws {
+    let fixture = try FramingFixture()
+    let replacement = SecretBytes(Array(repeating: 0x99, count: fixture.provider.hashLength))
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    var stale = try fixture.keys()
+    sender.senderDataSecret = replacement
+    receiver.senderDataSecret = replacement
+    let message = try fixture.privateApplication(keys: &sender)
+    let derived = try SenderDataKeys.derive(
+      senderDataSecret: replacement, ciphertext: message.ciphertext, provider: fixture.provider)
+    let aad = try SenderDataAAD(
+      groupID: message.groupID, epoch: message.epoch, contentType: message.contentType
+    ).tlsSerialized()
+    let opened = try fixture.provider.open(
+      key: derived.key, nonce: derived.nonce, aad: aad, ciphertext: message.encryptedSenderData)
+    #expect(try SenderData(tlsSerialized: opened).leafIndex == FramingFixture.sender)
+    let received = try Framing.unprotectPrivate(
+      message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    #expect(received.content.content == .application(FramingFixture.applicationData))
+    #expect(throws: FramingError.senderDataDecryptionFailed) {
+      try Framing.unprotectPrivate(
+        message, keys: &stale, isMember: { _ in true }, provider: fixture.provider)
+    }
+  }
+}

@@ -197,6 +197,10 @@ extension Framing {
     ciphertext: [UInt8], keys: FramingKeys, provider: CipherSuiteProvider
   ) throws(FramingError) -> (key: SecretBytes, nonce: [UInt8]) {
     do throws(SecretTreeError) {
+      if let key = keys.senderDataKey, key.hash == provider.hash {
+        return try SenderDataKeys.derive(
+          senderDataKey: key, ciphertext: ciphertext, provider: provider)
+      }
       return try SenderDataKeys.derive(
         senderDataSecret: keys.senderDataSecret, ciphertext: ciphertext, provider: provider)
     } catch .crypto(let error) {

@@ -96,6 +96,30 @@ public enum HKDF {
     }
   }
 
+  /// `expand(_:prk:requests:)` with a PRK whose HMAC key schedule is already done.
+  public static func expand(key: HMACKey, requests: [(info: [UInt8], length: Int)])
+    throws(CryptoError) -> [SecretBytes]
+  {
+    for request in requests { try checkLength(key.hash, request.length) }
+    let context = try HMACContext(key)
+    return try withBlock(key.hash) { (block) throws(CryptoError) -> [SecretBytes] in
+      var results: [SecretBytes] = []
+      results.reserveCapacity(requests.count)
+      var fresh = true
+      for request in requests {
+        let output = try withRawBytes(request.info) {
+          (infoBytes) throws(CryptoError) -> SecretBytes in
+          try SecretBytes(count: request.length) { (out) throws(CryptoError) in
+            try expandBlocks(context, fresh: fresh, info: infoBytes, block: block, into: out)
+          }
+        }
+        if request.length > 0 { fresh = false }
+        results.append(output)
+      }
+      return results
+    }
+  }
+
   /// T(i) = HMAC(PRK, T(i-1) | info | i), output = T(1) | T(2) | ... truncated to `out.count`.
   static func expand(
     _ alg: HashAlgorithm, prk: UnsafeRawBufferPointer, info: UnsafeRawBufferPointer,
