@@ -73,18 +73,68 @@ public struct CipherSuiteProvider: Sendable {
   public func expandWithLabel(secret: SecretBytes, label: String, context: [UInt8], length: Int)
     throws(CryptoError) -> SecretBytes
   {
+    let info = try Self.kdfLabel(label: label, context: context, length: length)
+    return try expand(prk: secret, info: info, length: length)
+  }
+
+  /// Several `ExpandWithLabel`s of one secret, in order. RFC 9420 §5.1.
+  ///
+  /// The same outputs as one `expandWithLabel` per request, computed with HMAC keyed once
+  /// (`HKDF.expand(_:prk:requests:)`): a ratchet step derives its key, nonce and next secret
+  /// this way (§9.1), a PrivateMessage its sender-data key and nonce (§6.3.2).
+  public func expandWithLabels(
+    secret: SecretBytes, _ requests: [(label: String, context: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [SecretBytes] {
+    var infos: [(info: [UInt8], length: Int)] = []
+    infos.reserveCapacity(requests.count)
+    for request in requests {
+      let info = try Self.kdfLabel(
+        label: request.label, context: request.context, length: request.length)
+      infos.append((info, request.length))
+    }
+    return try HKDF.expand(hash, prk: secret, requests: infos)
+  }
+
+  /// `expandWithLabels` with a secret already keyed for HMAC (`hmacKey(for:)`), for a secret
+  /// that is expanded again and again (an epoch's sender_data_secret, RFC 9420 §6.3.2).
+  public func expandWithLabels(
+    key: HMACKey, _ requests: [(label: String, context: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [SecretBytes] {
+    guard key.hash == hash else { throw .invalidLength("HMAC key of another hash") }
+    var infos: [(info: [UInt8], length: Int)] = []
+    infos.reserveCapacity(requests.count)
+    for request in requests {
+      let info = try Self.kdfLabel(
+        label: request.label, context: request.context, length: request.length)
+      infos.append((info, request.length))
+    }
+    return try HKDF.expand(key: key, requests: infos)
+  }
+
+  /// `secret` keyed for HMAC under the suite hash once, for `expandWithLabels(key:_:)`.
+  public func hmacKey(for secret: SecretBytes) throws(CryptoError) -> HMACKey {
+    try HMACKey(hash, secret: secret)
+  }
+
+  /// The encoded KDFLabel of RFC 9420 §5.1.
+  static func kdfLabel(label: String, context: [UInt8], length: Int) throws(CryptoError)
+    -> [UInt8]
+  {
     guard let length16 = UInt16(exactly: length) else {
       throw .invalidLength("ExpandWithLabel length")
     }
-    var writer = TLSWriter(reservingCapacity: 16 + label.utf8.count + context.count)
+    let labelLength = labelPrefix.count + label.utf8.count
+    var writer = TLSWriter(reservingCapacity: 12 + labelLength + context.count)
     writer.write(length16)
     do throws(TLSEncodingError) {
-      try writer.writeOpaque(Self.labelPrefix + Array(label.utf8))
+      try writer.writeVarint(labelLength)
+      writer.writeRaw(labelPrefix)
+      writer.writeRaw(label.utf8)
       try writer.writeOpaque(context)
     } catch {
       throw .invalidLength("KDFLabel")
     }
-    return try expand(prk: secret, info: writer.bytes, length: length)
+    return writer.bytes
   }
 
   /// RFC 9420 §5.1: DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh).

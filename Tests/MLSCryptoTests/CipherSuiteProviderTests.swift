@@ -55,6 +55,53 @@ struct CipherSuiteProviderTests {
     #expect(derived.count == 20)
   }
 
+  /// Several ExpandWithLabels of one secret equal separate calls, for every hash.
+  @Test(arguments: [UInt16(1), 4, 7])
+  func expandWithLabelsMatchesSeparateCalls(_ raw: UInt16) throws {
+    let provider = try CipherSuiteProvider(CipherSuite(rawValue: raw))
+    let secret = SecretBytes((1...provider.hashLength).map { UInt8($0) })
+    let requests: [(label: String, context: [UInt8], length: Int)] = [
+      ("key", [0, 0, 0, 7], provider.aeadKeyLength),
+      ("nonce", [0, 0, 0, 7], provider.aeadNonceLength),
+      ("secret", [0, 0, 0, 7], provider.hashLength),
+      ("long", [], 3 * provider.hashLength + 5),
+    ]
+    let outputs = try provider.expandWithLabels(secret: secret, requests)
+    #expect(outputs.count == requests.count)
+    for (output, request) in zip(outputs, requests) {
+      let single = try provider.expandWithLabel(
+        secret: secret, label: request.label, context: request.context, length: request.length)
+      #expect(output == single)
+      #expect(output.count == request.length)
+    }
+    #expect(outputs[0] != outputs[2])
+    #expect(throws: CryptoError.invalidLength("ExpandWithLabel length")) {
+      try provider.expandWithLabels(secret: secret, [("a", [], 16), ("b", [], 70_000)])
+    }
+  }
+
+  /// A secret keyed for HMAC once gives the same expansions as the secret itself, on every
+  /// use (each use duplicates the keyed context and leaves it as it was), and refuses a suite
+  /// of another hash.
+  @Test(arguments: [UInt16(1), 4, 7])
+  func keyedSecretExpandsLikeTheSecret(_ raw: UInt16) throws {
+    let provider = try CipherSuiteProvider(CipherSuite(rawValue: raw))
+    let secret = SecretBytes((1...provider.hashLength).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+    let key = try provider.hmacKey(for: secret)
+    let requests: [(label: String, context: [UInt8], length: Int)] = [
+      ("key", [9, 8, 7], provider.aeadKeyLength), ("nonce", [9, 8, 7], provider.aeadNonceLength),
+      ("long", [], 2 * provider.hashLength + 1),
+    ]
+    let expected = try provider.expandWithLabels(secret: secret, requests)
+    for _ in 0..<3 {
+      #expect(try provider.expandWithLabels(key: key, requests) == expected)
+    }
+    let other = try CipherSuiteProvider(CipherSuite(rawValue: raw == 1 ? 4 : 1))
+    #expect(throws: CryptoError.invalidLength("HMAC key of another hash")) {
+      try other.expandWithLabels(key: key, requests)
+    }
+  }
+
   @Test func deriveSecretAndTreeSecretUseTheirContexts() throws {
     let provider = try CipherSuiteProvider(.p384Aes256Sha384P384)
     let secret = SecretBytes([UInt8](repeating: 9, count: 48))

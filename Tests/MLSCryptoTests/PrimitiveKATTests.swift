@@ -129,6 +129,31 @@ struct HKDFKATTests {
           "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8")))
   }
 
+  /// Several expands under one PRK (HMAC keyed once) give the RFC 5869 A.1 output and the
+  /// same bytes as separate expands, whatever the order, lengths (multi-block, zero) and infos.
+  @Test func expandManyMatchesSeparateExpands() throws {
+    let prk = try hex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5")
+    let info = try hex("f0f1f2f3f4f5f6f7f8f9")
+    let longInfo = (0xb0...0xff).map { UInt8($0) }
+    let requests: [(info: [UInt8], length: Int)] = [
+      ([], 0), (info, 42), (longInfo, 82), ([], 7), (info, 42), ([], 32),
+    ]
+    let outputs = try HKDF.expand(.sha256, prk: SecretBytes(prk), requests: requests)
+    #expect(outputs.count == requests.count)
+    #expect(
+      outputs[1].revealed()
+        == (try hex(
+          "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")))
+    for (output, request) in zip(outputs, requests) {
+      let separate = try HKDF.expand(.sha256, prk: prk, info: request.info, length: request.length)
+      #expect(output.revealed() == separate)
+    }
+    #expect(throws: CryptoError.invalidLength("HKDF-Expand length")) {
+      try HKDF.expand(.sha256, prk: SecretBytes(prk), requests: [(info, 32), (info, 255 * 32 + 1)])
+    }
+    #expect(try HKDF.expand(.sha256, prk: SecretBytes(prk), requests: []).isEmpty)
+  }
+
   @Test func expandLengthLimits() throws {
     let prk = [UInt8](repeating: 1, count: 32)
     #expect(try HKDF.expand(.sha256, prk: prk, info: [], length: 0).isEmpty)

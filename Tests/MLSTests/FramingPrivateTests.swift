@@ -232,3 +232,109 @@ struct FramingPrivateTests {
     }
   }
 }
+
+@Suite("Framing: authenticating before the content key is consumed (RFC 9420 §9.2)")
+struct FramingAuthenticateTests {
+  let fixture: FramingFixture
+
+  init() throws {
+    fixture = try FramingFixture()
+  }
+
+  /// A message refused by `authenticate` (first message of the sender, then a later one) leaves
+  /// its key in place: the same message accepted afterwards decrypts, and only then is the key
+  /// gone (a replay fails with `.keyUnavailable`).
+  @Test func refusedMessageKeepsItsKey() throws {
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    let first = try fixture.privateApplication(keys: &sender)
+    let second = try fixture.privateApplication(keys: &sender)
+    let refuse: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (_) throws(FramingError) in
+      throw .invalidSignature
+    }
+    for message in [first, second] {
+      #expect(throws: FramingError.invalidSignature) {
+        try Framing.unprotectPrivate(
+          message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+          authenticate: refuse)
+      }
+      // Nothing was derived or consumed: the tree still holds only its root secret.
+      #expect(receiver.secretTree.heldNodeSecretCount == 1)
+    }
+    let shared = fixture
+    let verify: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (authenticated) throws(FramingError) in
+      try Framing.verifySignature(
+        authenticated, groupContext: shared.context,
+        signaturePublicKey: shared.signaturePublicKey, provider: shared.provider)
+    }
+    for message in [first, second] {
+      let received = try Framing.unprotectPrivate(
+        message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+        authenticate: verify)
+      #expect(received.content.content == .application(FramingFixture.applicationData))
+    }
+    #expect(try [first, second].map { try fixture.openSenderData($0).generation } == [0, 1])
+    #expect(throws: FramingError.keyUnavailable(.generationUnavailable(generation: 1))) {
+      try Framing.unprotectPrivate(
+        second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    }
+  }
+
+  /// A refused later message (ratchets already seeded) does not move the ratchet either.
+  @Test func refusedLaterMessageLeavesTheRatchet() throws {
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    let first = try fixture.privateApplication(keys: &sender)
+    let second = try fixture.privateApplication(keys: &sender)
+    _ = try Framing.unprotectPrivate(
+      first, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    let held = receiver.secretTree.heldNodeSecretCount
+    let refuse: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (_) throws(FramingError) in
+      throw .invalidSignature
+    }
+    #expect(throws: FramingError.invalidSignature) {
+      try Framing.unprotectPrivate(
+        second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider,
+        authenticate: refuse)
+    }
+    #expect(receiver.secretTree.heldNodeSecretCount == held)
+    let received = try Framing.unprotectPrivate(
+      second, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    #expect(received.content.content == .application(FramingFixture.applicationData))
+  }
+}
+
+@Suite("Framing: the sender-data secret keyed once per epoch (RFC 9420 §6.3.2)")
+struct FramingSenderDataKeyTests {
+  /// Replacing `senderDataSecret` re-keys the cached HMAC key: messages protected under the new
+  /// secret open with it, match the RFC derivation from the secret (`openSenderData`), and are
+  /// refused by a receiver still holding the old one.
+  @Test func replacingTheSecretRekeys() throws {
+    let fixture = try FramingFixture()
+    let replacement = SecretBytes(Array(repeating: 0x99, count: fixture.provider.hashLength))
+    var sender = try fixture.keys()
+    var receiver = try fixture.keys()
+    var stale = try fixture.keys()
+    sender.senderDataSecret = replacement
+    receiver.senderDataSecret = replacement
+    let message = try fixture.privateApplication(keys: &sender)
+    let derived = try SenderDataKeys.derive(
+      senderDataSecret: replacement, ciphertext: message.ciphertext, provider: fixture.provider)
+    let aad = try SenderDataAAD(
+      groupID: message.groupID, epoch: message.epoch, contentType: message.contentType
+    ).tlsSerialized()
+    let opened = try fixture.provider.open(
+      key: derived.key, nonce: derived.nonce, aad: aad, ciphertext: message.encryptedSenderData)
+    #expect(try SenderData(tlsSerialized: opened).leafIndex == FramingFixture.sender)
+    let received = try Framing.unprotectPrivate(
+      message, keys: &receiver, isMember: { _ in true }, provider: fixture.provider)
+    #expect(received.content.content == .application(FramingFixture.applicationData))
+    #expect(throws: FramingError.senderDataDecryptionFailed) {
+      try Framing.unprotectPrivate(
+        message, keys: &stale, isMember: { _ in true }, provider: fixture.provider)
+    }
+  }
+}

@@ -40,7 +40,7 @@ extension Framing {
       throw .keyUnavailable(error)
     }
     let reuseGuard = try crypto { () throws(CryptoError) -> [UInt8] in
-      try SecureRandom.bytes(reuseGuardLength)
+      try SecureRandom.publicBytes(reuseGuardLength)
     }
     let aad = try encode(
       PrivateContentAAD(
@@ -73,6 +73,21 @@ extension Framing {
     _ message: PrivateMessage, keys: inout FramingKeys, isMember: (LeafIndex) -> Bool,
     provider: CipherSuiteProvider
   ) throws(FramingError) -> AuthenticatedContent {
+    try unprotectPrivate(
+      message, keys: &keys, isMember: isMember, provider: provider, authenticate: { _ in })
+  }
+
+  /// `unprotectPrivate` that also runs `authenticate` (the caller's signature check) before
+  /// the content key is consumed. RFC 9420 §6.3, §9.2.
+  ///
+  /// The key is deleted only when decryption, decoding AND `authenticate` succeed, so a caller
+  /// can work on its live keys in place (no copy of the secret tree to discard on failure)
+  /// and a refused message changes nothing (`SecretTree.withKey`).
+  public static func unprotectPrivate(
+    _ message: PrivateMessage, keys: inout FramingKeys, isMember: (LeafIndex) -> Bool,
+    provider: CipherSuiteProvider,
+    authenticate: (AuthenticatedContent) throws(FramingError) -> Void
+  ) throws(FramingError) -> AuthenticatedContent {
     try checkGroupAndEpoch(groupID: message.groupID, epoch: message.epoch, keys: keys)
     let senderData = try openSenderData(message, keys: keys, provider: provider)
     let leaf = senderData.leafIndex
@@ -87,30 +102,34 @@ extension Framing {
         groupID: message.groupID, epoch: message.epoch, contentType: message.contentType,
         authenticatedData: message.authenticatedData),
       "PrivateContentAAD")
-    let opened: Result<[UInt8], CryptoError>
+    let opened: Result<AuthenticatedContent, FramingError>
     do throws(SecretTreeError) {
       opened = try keys.secretTree.withKey(
         for: leaf, kind: ratchetKind(message.contentType), generation: senderData.generation
-      ) { (ratchetKey) throws(CryptoError) -> [UInt8] in
+      ) { (ratchetKey) throws(FramingError) -> AuthenticatedContent in
         let nonce = applyReuseGuard(senderData.reuseGuard, to: ratchetKey.nonce)
-        return try provider.open(
-          key: ratchetKey.key, nonce: nonce, aad: aad, ciphertext: message.ciphertext)
+        let plaintext: [UInt8]
+        do throws(CryptoError) {
+          plaintext = try provider.open(
+            key: ratchetKey.key, nonce: nonce, aad: aad, ciphertext: message.ciphertext)
+        } catch .authenticationFailed {
+          throw .decryptionFailed
+        } catch {
+          throw .crypto(error)
+        }
+        let decoded = try decodeContent(plaintext, contentType: message.contentType)
+        let content = FramedContent(
+          groupID: message.groupID, epoch: message.epoch, sender: .member(leaf),
+          authenticatedData: message.authenticatedData, content: decoded.content)
+        let authenticated = AuthenticatedContent(
+          wireFormat: .privateMessage, content: content, auth: decoded.auth)
+        try authenticate(authenticated)
+        return authenticated
       }
     } catch {
       throw .keyUnavailable(error)
     }
-    let plaintext: [UInt8]
-    switch opened {
-    case .success(let bytes): plaintext = bytes
-    case .failure(.authenticationFailed): throw .decryptionFailed
-    case .failure(let error): throw .crypto(error)
-    }
-
-    let decoded = try decodeContent(plaintext, contentType: message.contentType)
-    let content = FramedContent(
-      groupID: message.groupID, epoch: message.epoch, sender: .member(leaf),
-      authenticatedData: message.authenticatedData, content: decoded.content)
-    return AuthenticatedContent(wireFormat: .privateMessage, content: content, auth: decoded.auth)
+    return try opened.get()
   }
 
   // MARK: - Helpers
@@ -178,6 +197,10 @@ extension Framing {
     ciphertext: [UInt8], keys: FramingKeys, provider: CipherSuiteProvider
   ) throws(FramingError) -> (key: SecretBytes, nonce: [UInt8]) {
     do throws(SecretTreeError) {
+      if let key = keys.senderDataKey, key.hash == provider.hash {
+        return try SenderDataKeys.derive(
+          senderDataKey: key, ciphertext: ciphertext, provider: provider)
+      }
       return try SenderDataKeys.derive(
         senderDataSecret: keys.senderDataSecret, ciphertext: ciphertext, provider: provider)
     } catch .crypto(let error) {

@@ -10,7 +10,12 @@ public struct FramingKeys: Sendable {
   /// Keys the membership tag of members' PublicMessages (§6.2). Unused for other senders.
   public var membershipKey: SecretBytes
   /// Keys the encryption of PrivateMessage sender data (§6.3.2).
-  public var senderDataSecret: SecretBytes
+  public var senderDataSecret: SecretBytes {
+    didSet { senderDataKey = Self.keyed(senderDataSecret, groupContext) }
+  }
+  /// `senderDataSecret` keyed for HMAC once per epoch: every message expands it twice (§6.3.2).
+  /// Nil only if OpenSSL failed to key it; the sender-data keys are then derived from the secret.
+  private(set) var senderDataKey: HMACKey?
   /// Per-sender ratchets of content keys (§9); keys are consumed as they are used.
   public var secretTree: SecretTree
 
@@ -22,6 +27,11 @@ public struct FramingKeys: Sendable {
     self.membershipKey = membershipKey
     self.senderDataSecret = senderDataSecret
     self.secretTree = secretTree
+    self.senderDataKey = Self.keyed(senderDataSecret, groupContext)
+  }
+
+  private static func keyed(_ secret: SecretBytes, _ context: GroupContext) -> HMACKey? {
+    try? CipherSuiteProvider(context.cipherSuite).hmacKey(for: secret)
   }
 
   /// The keys of an epoch, with a fresh secret tree over `leafCount` leaves. RFC 9420 §8, §9.

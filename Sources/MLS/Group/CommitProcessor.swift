@@ -25,11 +25,24 @@ extension GroupState {
   ) throws(GroupError) -> MLSMessage {
     guard isActive else { throw .notActive }
     guard proposalCache.isEmpty else { throw .commitRequired }
-    var next = self
-    let framed = try next.frame(
-      .application(data), wireFormat: .privateMessage, authenticatedData: authenticatedData)
-    self = next
-    return framed.message
+    let content = FramedContent(
+      groupID: groupContext.groupID, epoch: groupContext.epoch, sender: .member(ownLeafIndex),
+      authenticatedData: authenticatedData, content: .application(data))
+    let auth = try GroupError.wrap {
+      try Framing.sign(
+        content: content, wireFormat: .privateMessage, groupContext: groupContext,
+        signaturePrivateKey: signaturePrivateKey, provider: provider)
+    }
+    let authenticated = AuthenticatedContent(
+      wireFormat: .privateMessage, content: content, auth: auth)
+    // The secret tree is advanced in place: a copy of the state (or of the framing keys) would
+    // make the ratchet dictionaries non-unique and copy them, O(senders), on every message.
+    // A failure after the key was taken only skips that generation, never reuses it.
+    let sealed = try GroupError.wrap {
+      try Framing.protectPrivate(
+        authenticated, keys: &framingKeys, padding: options.padding, provider: provider)
+    }
+    return MLSMessage(version: groupContext.version, body: .privateMessage(sealed))
   }
 
   /// Unprotects and authenticates a PublicMessage or PrivateMessage of the current epoch.
@@ -46,6 +59,9 @@ extension GroupState {
       late.epoch < epoch, let retained = retainedEpochs[late.epoch]
     {
       return try processRetained(late, retained)
+    }
+    if case .privateMessage(let private_) = message.body, private_.contentType == .application {
+      return try processApplication(private_)
     }
     var keys = framingKeys
     let authenticated: AuthenticatedContent
@@ -96,6 +112,44 @@ extension GroupState {
         sender: content.sender, authenticatedData: content.authenticatedData,
         content: .commit(staged))
     }
+  }
+
+  /// Decrypts and authenticates application data of the current epoch. RFC 9420 §6.3.
+  ///
+  /// Works on the live framing keys: the signature is checked before the content key is
+  /// consumed (`Framing.unprotectPrivate(_:keys:isMember:provider:authenticate:)`), so a refused
+  /// message changes nothing, and no copy of the secret tree is made (a copy would make its
+  /// ratchet dictionaries non-unique and duplicate them, O(senders), on every message).
+  mutating func processApplication(_ message: PrivateMessage) throws(GroupError)
+    -> ProcessedMessage
+  {
+    let tree = self.tree
+    let context = groupContext
+    let provider = self.provider
+    let verify: (AuthenticatedContent) throws(FramingError) -> Void = {
+      (authenticated) throws(FramingError) in
+      // unprotectPrivate only yields member senders whose leaf `isMember` accepted.
+      guard case .member(let leaf) = authenticated.content.sender else {
+        throw .malformed("sender")
+      }
+      guard let sender = tree.leafNode(at: leaf) else {
+        throw .senderLeafBlank(leaf: leaf.rawValue)
+      }
+      try Framing.verifySignature(
+        authenticated, groupContext: context, signaturePublicKey: sender.signatureKey,
+        provider: provider)
+    }
+    let authenticated = try GroupError.wrap {
+      try Framing.unprotectPrivate(
+        message, keys: &framingKeys, isMember: { tree.leafNode(at: $0) != nil },
+        provider: provider, authenticate: verify)
+    }
+    let content = authenticated.content
+    // The content was decoded as the header's content type, application.
+    guard case .application(let data) = content.content else { throw .unknownSender }
+    return ProcessedMessage(
+      sender: content.sender, authenticatedData: content.authenticatedData,
+      content: .application(data))
   }
 
   /// The key that signed a message: the sender's leaf, an external sender of the group's

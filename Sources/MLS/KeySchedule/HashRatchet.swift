@@ -134,15 +134,18 @@ public struct HashRatchet: Sendable {
   private mutating func advance() throws(SecretTreeError) -> RatchetKey {
     guard let current = secret else { throw .ratchetExhausted }
     let generation = nextGeneration
+    // DeriveTreeSecret(secret, label, generation, length) for the three labels: one keyed HMAC.
     let derived = try wrap { () throws(CryptoError) -> (SecretBytes, [UInt8], SecretBytes) in
-      let key = try provider.deriveTreeSecret(
-        secret: current, label: "key", generation: generation, length: provider.aeadKeyLength)
-      let nonce = try provider.deriveTreeSecret(
-        secret: current, label: "nonce", generation: generation,
-        length: provider.aeadNonceLength)
-      let following = try provider.deriveTreeSecret(
-        secret: current, label: "secret", generation: generation, length: provider.hashLength)
-      return (key, nonce.revealed(), following)
+      let context = Self.generationContext(generation)
+      let outputs = try provider.expandWithLabels(
+        secret: current,
+        [
+          ("key", context, provider.aeadKeyLength),
+          ("nonce", context, provider.aeadNonceLength),
+          ("secret", context, provider.hashLength),
+        ])
+      guard outputs.count == 3 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1].revealed(), outputs[2])
     }
     if generation == UInt32.max {
       // No generation number is left for the following secret: drop it.
@@ -152,6 +155,14 @@ public struct HashRatchet: Sendable {
       nextGeneration = generation + 1
     }
     return RatchetKey(generation: generation, key: derived.0, nonce: derived.1)
+  }
+
+  /// The `uint32 generation` context of DeriveTreeSecret. RFC 9420 §9.
+  private static func generationContext(_ generation: UInt32) -> [UInt8] {
+    [
+      UInt8(truncatingIfNeeded: generation >> 24), UInt8(truncatingIfNeeded: generation >> 16),
+      UInt8(truncatingIfNeeded: generation >> 8), UInt8(truncatingIfNeeded: generation),
+    ]
   }
 
   private mutating func retain(_ key: RatchetKey) {

@@ -59,7 +59,19 @@ public struct SecretTree: Sendable {
     for leaf: LeafIndex, kind: RatchetKind, generation: UInt32,
     _ body: (RatchetKey) throws(E) -> T
   ) throws(SecretTreeError) -> Result<T, E> {
-    try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> Result<T, E> in
+    guard handshakeRatchets[leaf] != nil else {
+      // First message from this leaf in the epoch: derive its subtree on a trial copy, kept
+      // only if `body` succeeds, so a refused message leaves the tree exactly as it was.
+      // Later messages work in place (no copy of the ratchet dictionaries per message).
+      var trial = self
+      let result = try trial.withRatchet(leaf, kind) {
+        (ratchet) throws(SecretTreeError) -> Result<T, E> in
+        try ratchet.withKey(for: generation, body)
+      }
+      if case .success = result { self = trial }
+      return result
+    }
+    return try withRatchet(leaf, kind) { (ratchet) throws(SecretTreeError) -> Result<T, E> in
       try ratchet.withKey(for: generation, body)
     }
   }
@@ -121,13 +133,14 @@ public struct SecretTree: Sendable {
       throw .leafOutOfRange(leaf: leaf.rawValue, leafCount: leafCount)
     }
     let seeds = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
-      let handshake = try provider.expandWithLabel(
-        secret: leafSecret, label: RatchetKind.handshake.label, context: [],
-        length: provider.hashLength)
-      let application = try provider.expandWithLabel(
-        secret: leafSecret, label: RatchetKind.application.label, context: [],
-        length: provider.hashLength)
-      return (handshake, application)
+      let outputs = try provider.expandWithLabels(
+        secret: leafSecret,
+        [
+          (RatchetKind.handshake.label, [], provider.hashLength),
+          (RatchetKind.application.label, [], provider.hashLength),
+        ])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1])
     }
     handshakeRatchets[leaf] = HashRatchet(
       provider: provider, secret: seeds.0, configuration: configuration)
@@ -140,11 +153,14 @@ public struct SecretTree: Sendable {
     guard let secret = nodeSecrets[node], let left = math.left(node), let right = math.right(node)
     else { return }
     let children = try wrap { () throws(CryptoError) -> (SecretBytes, SecretBytes) in
-      let leftSecret = try provider.expandWithLabel(
-        secret: secret, label: "tree", context: Array("left".utf8), length: provider.hashLength)
-      let rightSecret = try provider.expandWithLabel(
-        secret: secret, label: "tree", context: Array("right".utf8), length: provider.hashLength)
-      return (leftSecret, rightSecret)
+      let outputs = try provider.expandWithLabels(
+        secret: secret,
+        [
+          ("tree", Array("left".utf8), provider.hashLength),
+          ("tree", Array("right".utf8), provider.hashLength),
+        ])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1])
     }
     nodeSecrets[left] = children.0
     nodeSecrets[right] = children.1
@@ -164,17 +180,30 @@ public enum SenderDataKeys {
     Array(ciphertext.prefix(provider.hashLength))
   }
 
+  /// `derive` with the secret already keyed for HMAC (`CipherSuiteProvider.hmacKey(for:)`).
+  public static func derive(
+    senderDataKey: HMACKey, ciphertext: [UInt8], provider: CipherSuiteProvider
+  ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
+    let sample = ciphertextSample(ciphertext, provider: provider)
+    return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+      let outputs = try provider.expandWithLabels(
+        key: senderDataKey,
+        [("key", sample, provider.aeadKeyLength), ("nonce", sample, provider.aeadNonceLength)])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1].revealed())
+    }
+  }
+
   public static func derive(
     senderDataSecret: SecretBytes, ciphertext: [UInt8], provider: CipherSuiteProvider
   ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
     let sample = ciphertextSample(ciphertext, provider: provider)
     return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
-      let key = try provider.expandWithLabel(
-        secret: senderDataSecret, label: "key", context: sample, length: provider.aeadKeyLength)
-      let nonce = try provider.expandWithLabel(
-        secret: senderDataSecret, label: "nonce", context: sample,
-        length: provider.aeadNonceLength)
-      return (key, nonce.revealed())
+      let outputs = try provider.expandWithLabels(
+        secret: senderDataSecret,
+        [("key", sample, provider.aeadKeyLength), ("nonce", sample, provider.aeadNonceLength)])
+      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
+      return (outputs[0], outputs[1].revealed())
     }
   }
 }

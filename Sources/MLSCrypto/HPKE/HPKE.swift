@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The AEAD slot of an HPKE suite: a real AEAD, or "export-only" (id 0xFFFF), whose contexts
 /// can only export secrets. RFC 9180 §7.3.
 public enum HPKEAEAD: Sendable, Hashable {
@@ -202,21 +204,39 @@ public struct HPKE: Sendable {
   func keySchedule(
     mode: HPKEMode, sharedSecret: SecretBytes, info: [UInt8], psk: HPKEPreSharedKey?
   ) throws(CryptoError) -> HPKEContextCore {
-    let pskIDHash = try kdfLabeled.extract(label: "psk_id_hash", publicIKM: psk?.id ?? [])
+    let pskIDHash: [UInt8]
+    if let psk {
+      pskIDHash = try kdfLabeled.extract(label: "psk_id_hash", publicIKM: psk.id).revealed()
+    } else {
+      pskIDHash = try emptyPSKIDHash()
+    }
     let infoHash = try kdfLabeled.extract(label: "info_hash", publicIKM: info)
-    let context = [mode.rawValue] + pskIDHash.revealed() + infoHash.revealed()
+    let context = [mode.rawValue] + pskIDHash + infoHash.revealed()
     let secret = try kdfLabeled.extract(
       salt: sharedSecret, label: "secret", ikm: psk?.key ?? SecretBytes(zeros: 0))
-    let key = try kdfLabeled.expand(
-      prk: secret, label: "key", info: context, length: aead.keyLength)
-    let baseNonce = try kdfLabeled.expand(
-      prk: secret, label: "base_nonce", info: context, length: aead.nonceLength)
-    let exporterSecret = try kdfLabeled.expand(
-      prk: secret, label: "exp", info: context, length: kdf.outputLength)
+    let outputs = try kdfLabeled.expand(
+      prk: secret,
+      [
+        ("key", context, aead.keyLength), ("base_nonce", context, aead.nonceLength),
+        ("exp", context, kdf.outputLength),
+      ])
+    guard outputs.count == 3 else { throw .library("LabeledExpand outputs") }
     return HPKEContextCore(
-      aead: aead, kdf: kdfLabeled, keyScheduleContext: context, key: key,
-      baseNonce: baseNonce.revealed(), exporterSecret: exporterSecret)
+      aead: aead, kdf: kdfLabeled, keyScheduleContext: context, key: outputs[0],
+      baseNonce: outputs[1].revealed(), exporterSecret: outputs[2])
   }
+
+  /// LabeledExtract("", "psk_id_hash", "") of this suite: a public constant of the base and
+  /// auth modes (every MLS EncryptWithLabel), computed once per suite and process.
+  private func emptyPSKIDHash() throws(CryptoError) -> [UInt8] {
+    let suiteID = kdfLabeled.suiteID
+    if let cached = Self.emptyPSKIDHashes.withLock({ $0[suiteID] }) { return cached }
+    let computed = try kdfLabeled.extract(label: "psk_id_hash", publicIKM: []).revealed()
+    Self.emptyPSKIDHashes.withLock { $0[suiteID] = computed }
+    return computed
+  }
+
+  private static let emptyPSKIDHashes = Mutex<[[UInt8]: [UInt8]]>([:])
 }
 
 // MARK: Known-answer hooks

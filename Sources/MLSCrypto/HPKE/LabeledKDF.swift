@@ -33,16 +33,39 @@ struct LabeledKDF: Sendable {
   func expand(prk: SecretBytes, label: String, info: [UInt8], length: Int) throws(CryptoError)
     -> SecretBytes
   {
+    try HKDF.expand(
+      hash, prk: prk, info: labeledInfo(label: label, info: info, length: length), length: length)
+  }
+
+  /// Several LabeledExpands of one PRK, HMAC keyed once (`HKDF.expand(_:prk:requests:)`): the
+  /// key schedule's key, base_nonce and exporter_secret (RFC 9180 §5.1).
+  func expand(prk: SecretBytes, _ requests: [(label: String, info: [UInt8], length: Int)])
+    throws(CryptoError) -> [SecretBytes]
+  {
+    var infos: [(info: [UInt8], length: Int)] = []
+    infos.reserveCapacity(requests.count)
+    for request in requests {
+      let info = try labeledInfo(label: request.label, info: request.info, length: request.length)
+      infos.append((info, request.length))
+    }
+    return try HKDF.expand(hash, prk: prk, requests: infos)
+  }
+
+  private func labeledInfo(label: String, info: [UInt8], length: Int) throws(CryptoError)
+    -> [UInt8]
+  {
     guard length >= 0, length <= Int(UInt16.max) else {
       throw .invalidLength("LabeledExpand length must fit in two bytes")
     }
-    var labeledInfo: [UInt8] = [
-      UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length),
-    ]
+    var labeledInfo: [UInt8] = []
+    labeledInfo.reserveCapacity(
+      2 + Self.version.count + suiteID.count + label.utf8.count + info.count)
+    labeledInfo.append(UInt8(truncatingIfNeeded: length >> 8))
+    labeledInfo.append(UInt8(truncatingIfNeeded: length))
     labeledInfo += Self.version
     labeledInfo += suiteID
-    labeledInfo += Array(label.utf8)
+    labeledInfo += label.utf8
     labeledInfo += info
-    return try HKDF.expand(hash, prk: prk, info: labeledInfo, length: length)
+    return labeledInfo
   }
 }

@@ -65,6 +65,61 @@ public enum HKDF {
     }
   }
 
+  /// HKDF-Expand of several `info`s under one secret PRK, each output in wiped storage.
+  ///
+  /// Equal to one `expand` per request, but HMAC is keyed with the PRK once: every further
+  /// block only restarts the keyed context. MLS derives several values from one secret at a
+  /// time (a ratchet step's key, nonce and next secret, RFC 9420 §9.1; a message's sender-data
+  /// key and nonce, §6.3.2), and keying dominates the cost of such short HMACs.
+  public static func expand(
+    _ alg: HashAlgorithm, prk: SecretBytes, requests: [(info: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [SecretBytes] {
+    for request in requests { try checkLength(alg, request.length) }
+    return try prk.withUnsafeBytes { (prkBytes) throws(CryptoError) -> [SecretBytes] in
+      let context = try HMACContext(alg, key: prkBytes)
+      return try withBlock(alg) { (block) throws(CryptoError) -> [SecretBytes] in
+        var results: [SecretBytes] = []
+        results.reserveCapacity(requests.count)
+        var fresh = true
+        for request in requests {
+          let output = try withRawBytes(request.info) {
+            (infoBytes) throws(CryptoError) -> SecretBytes in
+            try SecretBytes(count: request.length) { (out) throws(CryptoError) in
+              try expandBlocks(context, fresh: fresh, info: infoBytes, block: block, into: out)
+            }
+          }
+          if request.length > 0 { fresh = false }
+          results.append(output)
+        }
+        return results
+      }
+    }
+  }
+
+  /// `expand(_:prk:requests:)` with a PRK whose HMAC key schedule is already done.
+  public static func expand(key: HMACKey, requests: [(info: [UInt8], length: Int)])
+    throws(CryptoError) -> [SecretBytes]
+  {
+    for request in requests { try checkLength(key.hash, request.length) }
+    let context = try HMACContext(key)
+    return try withBlock(key.hash) { (block) throws(CryptoError) -> [SecretBytes] in
+      var results: [SecretBytes] = []
+      results.reserveCapacity(requests.count)
+      var fresh = true
+      for request in requests {
+        let output = try withRawBytes(request.info) {
+          (infoBytes) throws(CryptoError) -> SecretBytes in
+          try SecretBytes(count: request.length) { (out) throws(CryptoError) in
+            try expandBlocks(context, fresh: fresh, info: infoBytes, block: block, into: out)
+          }
+        }
+        if request.length > 0 { fresh = false }
+        results.append(output)
+      }
+      return results
+    }
+  }
+
   /// T(i) = HMAC(PRK, T(i-1) | info | i), output = T(1) | T(2) | ... truncated to `out.count`.
   static func expand(
     _ alg: HashAlgorithm, prk: UnsafeRawBufferPointer, info: UnsafeRawBufferPointer,
@@ -72,20 +127,36 @@ public enum HKDF {
   ) throws(CryptoError) {
     try checkLength(alg, out.count)
     guard out.count > 0 else { return }
-    let blockLength = alg.outputLength
     let context = try HMACContext(alg, key: prk)
-    let block = UnsafeMutableRawBufferPointer.allocate(byteCount: blockLength, alignment: 1)
-    defer {
-      if let base = block.baseAddress { OPENSSL_cleanse(base, blockLength) }
-      block.deallocate()
+    try withBlock(alg) { (block) throws(CryptoError) in
+      try expandBlocks(context, fresh: true, info: info, block: block, into: out)
     }
+  }
+
+  /// Runs `body` with stack scratch space for one block T(i), wiped afterwards (it holds
+  /// output bytes).
+  private static func withBlock<R>(
+    _ alg: HashAlgorithm, _ body: (UnsafeMutableRawBufferPointer) throws(CryptoError) -> R
+  ) throws(CryptoError) -> R {
+    try withUnsafeTemporaryAllocation(byteCount: alg.outputLength, alignment: 1) {
+      (block) throws(CryptoError) -> R in
+      defer { if let base = block.baseAddress { OPENSSL_cleanse(base, block.count) } }
+      return try body(block)
+    }
+  }
+
+  /// The HKDF-Expand loop over an HMAC context keyed with the PRK. `fresh` says the context has
+  /// not been used since it was keyed; otherwise it is restarted before the first block.
+  private static func expandBlocks(
+    _ context: borrowing HMACContext, fresh: Bool, info: UnsafeRawBufferPointer,
+    block: UnsafeMutableRawBufferPointer, into out: UnsafeMutableRawBufferPointer
+  ) throws(CryptoError) {
+    let blockLength = block.count
     var offset = 0
     var counter: UInt8 = 1
     while offset < out.count {
-      if counter > 1 {
-        try context.restart()
-        try context.update(UnsafeRawBufferPointer(block))
-      }
+      if counter > 1 || !fresh { try context.restart() }
+      if counter > 1 { try context.update(UnsafeRawBufferPointer(block)) }
       try context.update(info)
       try context.update(byte: counter)
       try context.finish(into: block)

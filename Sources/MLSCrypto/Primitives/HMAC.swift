@@ -38,10 +38,45 @@ public enum HMAC {
   }
 }
 
+/// An HMAC key whose key schedule (the hashed inner and outer pads) is done once, for a secret
+/// that keys many short HMACs: an epoch's `sender_data_secret` keys two per PrivateMessage
+/// (RFC 9420 §6.3.2). Each use duplicates the keyed OpenSSL context, which is read-only once
+/// made, so the value can be shared between threads. OpenSSL wipes the context when freed.
+public final class HMACKey: @unchecked Sendable {
+  let template: OpaquePointer
+  public let hash: HashAlgorithm
+
+  /// Keys HMAC over `hash` with `secret`.
+  public init(_ hash: HashAlgorithm, secret: SecretBytes) throws(CryptoError) {
+    template = try secret.withUnsafeBytes { (key) throws(CryptoError) -> OpaquePointer in
+      try HMACContext(hash, key: key).take()
+    }
+    self.hash = hash
+  }
+
+  deinit { EVP_MAC_CTX_free(template) }
+}
+
 /// A keyed HMAC computation owning its OpenSSL context (one per operation, never shared).
 struct HMACContext: ~Copyable {
   private let ctx: OpaquePointer
   let outputLength: Int
+
+  /// A computation keyed with `key`, ready for `update`.
+  init(_ key: HMACKey) throws(CryptoError) {
+    guard let ctx = EVP_MAC_CTX_dup(key.template) else {
+      throw openSSLFailure("EVP_MAC_CTX_dup")
+    }
+    self.ctx = ctx
+    self.outputLength = key.hash.outputLength
+  }
+
+  /// Hands the context over to an `HMACKey`, which frees it.
+  consuming func take() -> OpaquePointer {
+    let pointer = ctx
+    discard self
+    return pointer
+  }
 
   init(_ alg: HashAlgorithm, key: UnsafeRawBufferPointer) throws(CryptoError) {
     let template = try OpenSSLAlgorithms.shared.hmacTemplate(alg)
