@@ -212,6 +212,16 @@ public struct LeafNodeValidator: Sendable {
   public func validate(
     _ leaf: LeafNode, as role: LeafNodeRole, in context: LeafNodeValidationContext
   ) throws(LeafNodeValidationError) -> ValidatedLeafNode {
+    try validate(leaf, as: role, in: context, signatureVerified: false)
+  }
+
+  /// Every §7.3 rule, the signature only when `signatureVerified` is false: callers that
+  /// already verified it (a joiner's tree checks every leaf signature on both cores, §12.4.3.1;
+  /// a commit pre-verifies its Adds' KeyPackages in parallel) do not pay for it twice.
+  func validate(
+    _ leaf: LeafNode, as role: LeafNodeRole, in context: LeafNodeValidationContext,
+    signatureVerified: Bool
+  ) throws(LeafNodeValidationError) -> ValidatedLeafNode {
     try checkSource(leaf, role)
     try checkCapabilities(leaf, context)
     try checkExtensions(leaf)
@@ -221,7 +231,7 @@ public struct LeafNodeValidator: Sendable {
       try checkLifetime(leaf)
     }
     try checkKeys(leaf, role, context)
-    try checkSignature(leaf, role, context)
+    if !signatureVerified { try checkSignature(leaf, role, context) }
     return ValidatedLeafNode(leafNode: leaf, identity: try authenticate(leaf, role))
   }
 
