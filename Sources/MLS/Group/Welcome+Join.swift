@@ -234,7 +234,7 @@ extension GroupState {
       let (index, leaf) = leaves[position]
       do throws(LeafNodeValidationError) {
         _ = try validator.validate(
-          leaf, as: .inTree(leafIndex: index), in: context, signatureVerified: true)
+          leaf, as: .inTree(leafIndex: index), in: context, signature: .verified(valid: true))
         return nil
       } catch {
         return error
