@@ -93,10 +93,11 @@ extension GroupState {
     var welcome: MLSMessage?
     var groupInfo: GroupInfo?
     if !applied.added.isEmpty {
-      let info = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
-      groupInfo = info
+      let signed = try newState.signedGroupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
+      groupInfo = signed.info
       let made = try makeWelcome(
-        groupInfo: info, material: material, pskSecret: pskSecret, added: applied.added,
+        encodedGroupInfo: signed.encoded, material: material, pskSecret: pskSecret,
+        added: applied.added,
         prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
       welcome = MLSMessage(version: groupContext.version, body: .welcome(made))
     }
@@ -124,13 +125,14 @@ extension GroupState {
 
   /// The Welcome for the members a commit adds. RFC 9420 §12.4.3.1.
   ///
-  /// The GroupInfo is encrypted once with the welcome key and nonce; each new member gets the
+  /// The GroupInfo (`encodedInfo`, as `signedGroupInfo` made it) is encrypted once with the
+  /// welcome key and nonce; each new member gets the
   /// joiner secret, the path secret of its lowest common ancestor with the committer (when the
   /// commit has a path) and the PSK ids, sealed to its init key with the encrypted GroupInfo as
   /// context. The seals are independent, so they run in chunks on both cores; the first error
   /// in member order is thrown.
   func makeWelcome(
-    groupInfo: GroupInfo, material: EpochKeyMaterial, pskSecret: SecretBytes?,
+    encodedGroupInfo encodedInfo: [UInt8], material: EpochKeyMaterial, pskSecret: SecretBytes?,
     added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)], prepared: TreeKEM.PreparedPath?,
     pskIDs: [PreSharedKeyID], tree: PublicRatchetTree
   ) throws(GroupError) -> Welcome {
@@ -138,7 +140,6 @@ extension GroupState {
     let keyAndNonce = try GroupError.wrap {
       try schedule.welcomeKeyAndNonce(welcomeSecret: material.welcomeSecret)
     }
-    let encodedInfo = try GroupCodec.encode(groupInfo, "GroupInfo")
     let encryptedInfo = try GroupError.wrap {
       try provider.seal(
         key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: encodedInfo)
