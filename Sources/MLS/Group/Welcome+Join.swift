@@ -184,8 +184,8 @@ extension GroupState {
 
   /// Every leaf of a joined tree against §7.3.
   ///
-  /// One validation context serves all leaves (built in one pass, keys counted so a key is "in
-  /// use" when another leaf has it), so a tree of n leaves costs O(n), not O(n²). The leaves'
+  /// One validation context serves all leaves, answered from the tree's key index (built with
+  /// the tree), so a tree of n leaves costs O(n), not O(n²), and no key set is built again. The leaves'
   /// signatures are not verified again: the caller validated the tree first
   /// (`PublicRatchetTree.validate`, which checks every leaf signature on both cores). The other
   /// rules (credential checks by the Authentication Service included) are independent per
@@ -195,22 +195,12 @@ extension GroupState {
     let leaves = tree.occupiedLeaves.compactMap { index in
       tree.leafNode(at: index).map { (index, $0) }
     }
-    var signatureCounts: [[UInt8]: Int] = [:]
-    var encryptionCounts: [[UInt8]: Int] = [:]
-    signatureCounts.reserveCapacity(leaves.count)
-    encryptionCounts.reserveCapacity(leaves.count)
-    var credentialSets: [[CredentialType]: Int] = [:]
-    var inUse: Set<CredentialType> = []
-    for (_, leaf) in leaves {
-      signatureCounts[leaf.signatureKey, default: 0] += 1
-      encryptionCounts[leaf.encryptionKey, default: 0] += 1
-      inUse.insert(leaf.credential.credentialType)
-      credentialSets[leaf.capabilities.credentials, default: 0] += 1
-    }
-    // Members mostly list the same credential types: intersect each distinct list once.
+    // The tree's key index already counts every key, credential type and capability set: a
+    // key is "in use" when another leaf has it too, so a count above one.
+    let index = tree.keyIndex
+    let inUse = Set(index.credentialTypes.keys)
     var supportedByAll: Set<CredentialType>?
-    for list in credentialSets.keys {
-      let supported = Set(list)
+    for supported in index.supportedCredentialSets.keys {
       supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
     }
     let required: RequiredCapabilities?
@@ -220,14 +210,12 @@ extension GroupState {
       throw .malformed("required_capabilities")
     }
     let allSupport = supportedByAll ?? []
-    let signatures = signatureCounts
-    let encryptions = encryptionCounts
     let context = LeafNodeValidationContext(
       version: groupContext.version, cipherSuite: groupContext.cipherSuite,
       groupID: groupContext.groupID, requiredCapabilities: required, credentialTypesInUse: inUse,
       allMembersSupportCredentialType: { allSupport.contains($0) },
-      isSignatureKeyInUse: { (signatures[$0] ?? 0) > 1 },
-      isEncryptionKeyInUse: { (encryptions[$0] ?? 0) > 1 })
+      isSignatureKeyInUse: { index.leafCount(signatureKey: $0) > 1 },
+      isEncryptionKeyInUse: { index.leafCount(encryptionKey: $0) > 1 })
     let validator = leafValidator
     let failure = Parallel.firstFailure(count: leaves.count) {
       (position: Int) -> LeafNodeValidationError? in
