@@ -15,6 +15,7 @@ public typealias TLSCodable = TLSEncodable & TLSDecodable
 
 extension TLSEncodable {
   /// The complete encoding of this value.
+  @inlinable
   public func tlsSerialized() throws -> [UInt8] {
     var writer = TLSWriter()
     try encode(to: &writer)

@@ -93,10 +93,11 @@ extension GroupState {
     var welcome: MLSMessage?
     var groupInfo: GroupInfo?
     if !applied.added.isEmpty {
-      let info = try newState.groupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
-      groupInfo = info
+      let signed = try newState.signedGroupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
+      groupInfo = signed.info
       let made = try makeWelcome(
-        groupInfo: info, material: material, pskSecret: pskSecret, added: applied.added,
+        encodedGroupInfo: signed.encoded, material: material, pskSecret: pskSecret,
+        added: applied.added,
         prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
       welcome = MLSMessage(version: groupContext.version, body: .welcome(made))
     }
@@ -124,12 +125,14 @@ extension GroupState {
 
   /// The Welcome for the members a commit adds. RFC 9420 §12.4.3.1.
   ///
-  /// The GroupInfo is encrypted once with the welcome key and nonce; each new member gets the
+  /// The GroupInfo (`encodedInfo`, as `signedGroupInfo` made it) is encrypted once with the
+  /// welcome key and nonce; each new member gets the
   /// joiner secret, the path secret of its lowest common ancestor with the committer (when the
   /// commit has a path) and the PSK ids, sealed to its init key with the encrypted GroupInfo as
-  /// context.
+  /// context. The seals are independent, so they run in chunks on both cores; the first error
+  /// in member order is thrown.
   func makeWelcome(
-    groupInfo: GroupInfo, material: EpochKeyMaterial, pskSecret: SecretBytes?,
+    encodedGroupInfo encodedInfo: [UInt8], material: EpochKeyMaterial, pskSecret: SecretBytes?,
     added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)], prepared: TreeKEM.PreparedPath?,
     pskIDs: [PreSharedKeyID], tree: PublicRatchetTree
   ) throws(GroupError) -> Welcome {
@@ -137,34 +140,50 @@ extension GroupState {
     let keyAndNonce = try GroupError.wrap {
       try schedule.welcomeKeyAndNonce(welcomeSecret: material.welcomeSecret)
     }
-    let encodedInfo = try GroupCodec.encode(groupInfo, "GroupInfo")
     let encryptedInfo = try GroupError.wrap {
       try provider.seal(
         key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: encodedInfo)
     }
-    var secrets: [EncryptedGroupSecrets] = []
-    for (leaf, validated) in added {
-      let keyPackage = validated.keyPackage
+    let ownNode = ownLeafIndex.nodeIndex
+    let math = tree.math
+    let suite = provider
+    let joinerSecret = material.joinerSecret
+    // One HPKE seal per new member, independent of each other: on both cores (§12.4.3.1).
+    let sealed = Parallel.map(count: added.count) {
+      (position: Int) -> Result<EncryptedGroupSecrets, GroupError> in
+      let (leaf, validated) = added[position]
       var pathSecret: PathSecret?
       if let prepared {
-        let ancestor = tree.math.commonAncestor(ownLeafIndex.nodeIndex, leaf.nodeIndex)
-        if let position = prepared.steps.firstIndex(where: { $0.parent == ancestor }) {
-          pathSecret = PathSecret(pathSecret: prepared.pathSecrets[position].revealed())
+        let ancestor = math.commonAncestor(ownNode, leaf.nodeIndex)
+        if let step = prepared.steps.firstIndex(where: { $0.parent == ancestor }) {
+          pathSecret = PathSecret(pathSecret: prepared.pathSecrets[step].revealed())
         }
       }
       let groupSecrets = GroupSecrets(
-        joinerSecret: material.joinerSecret.revealed(), pathSecret: pathSecret, psks: pskIDs)
-      let plaintext = try GroupCodec.encode(groupSecrets, "GroupSecrets")
-      let sealed = try GroupError.wrap {
-        try provider.encryptWithLabel(
-          publicKey: keyPackage.initKey, label: "Welcome", context: encryptedInfo,
-          plaintext: plaintext)
+        joinerSecret: joinerSecret.revealed(), pathSecret: pathSecret, psks: pskIDs)
+      do throws(GroupError) {
+        let plaintext = try GroupCodec.encode(groupSecrets, "GroupSecrets")
+        let ciphertext = try GroupError.wrap {
+          try suite.encryptWithLabel(
+            publicKey: validated.keyPackage.initKey, label: "Welcome", context: encryptedInfo,
+            plaintext: plaintext)
+        }
+        return .success(
+          EncryptedGroupSecrets(
+            newMember: validated.reference,
+            encryptedGroupSecrets: HPKECiphertext(
+              kemOutput: ciphertext.kemOutput, ciphertext: ciphertext.ciphertext)))
+      } catch {
+        return .failure(error)
       }
-      secrets.append(
-        EncryptedGroupSecrets(
-          newMember: validated.reference,
-          encryptedGroupSecrets: HPKECiphertext(
-            kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)))
+    }
+    var secrets: [EncryptedGroupSecrets] = []
+    secrets.reserveCapacity(sealed.count)
+    for result in sealed {
+      switch result {
+      case .success(let entry): secrets.append(entry)
+      case .failure(let error): throw error
+      }
     }
     return Welcome(
       cipherSuite: groupContext.cipherSuite, secrets: secrets, encryptedGroupInfo: encryptedInfo)

@@ -64,9 +64,32 @@ extension GroupState {
   /// with the option `externalPubInGroupInfo` the `external_pub` extension lets non-members
   /// join by external commit (§12.4.3.2).
   public func groupInfo(includeRatchetTree: Bool = true) throws(GroupError) -> GroupInfo {
+    try signedGroupInfo(includeRatchetTree: includeRatchetTree).info
+  }
+
+  /// The signed GroupInfo and its encoding, made in one pass. RFC 9420 §12.4.3, §5.1.2.
+  ///
+  /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
+  /// that adds members: the tree is encoded once into a pre-sized buffer; the GroupInfoTBS is
+  /// written once, behind the SignContent header (`opaque label<V>`, then the varint length of
+  /// `content`, computed beforehand) and signed where it lies; then the header is dropped and
+  /// the signature appended, which is the encoded GroupInfo the Welcome encrypts (§12.4.3.1).
+  func signedGroupInfo(includeRatchetTree: Bool) throws(GroupError) -> (
+    info: GroupInfo, encoded: [UInt8]
+  ) {
     var extensions: [Extension] = []
     if includeRatchetTree {
-      extensions.append(try GroupError.wrap { try Extension(tree.wireForm) })
+      // `optional<Node> ratchet_tree<V>` without trailing blank nodes (§12.4.3.3), straight
+      // from the tree's storage: no intermediate copy of the node array.
+      let nodes = tree.nodes
+      let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
+      var treeWriter = TLSWriter(reservingCapacity: 16 + end * 160)
+      try Self.encoding("ratchet_tree") {
+        try treeWriter.writeVector { writer in
+          for position in 0..<end { try writer.writeOptional(nodes[position]) }
+        }
+      }
+      extensions.append(Extension(extensionType: .ratchetTree, extensionData: treeWriter.bytes))
     }
     if options.externalPubInGroupInfo {
       let key = try GroupError.wrap { try epochSecrets.externalPublicKey() }
@@ -75,11 +98,45 @@ extension GroupState {
     var info = GroupInfo(
       groupContext: groupContext, extensions: extensions, confirmationTag: confirmationTag,
       signer: ownLeafIndex, signature: [])
-    let tbs = try GroupCodec.encode(info.toBeSigned, "GroupInfoTBS")
-    info.signature = try GroupError.wrap {
-      try provider.signWithLabel(
-        privateKey: signaturePrivateKey, label: "GroupInfoTBS", content: tbs)
+    let context = try GroupCodec.encode(groupContext, "GroupContext")
+    // GroupInfoTBS: group_context, extensions<V>, confirmation_tag<V>, signer (uint32).
+    let extensionsLength = extensions.reduce(0) {
+      $0 + 2 + TLSWriter.opaqueLength($1.extensionData.count)
     }
-    return info
+    let tbsLength =
+      context.count + TLSWriter.opaqueLength(extensionsLength)
+      + TLSWriter.opaqueLength(confirmationTag.count) + 4
+    let label = Array("MLS 1.0 GroupInfoTBS".utf8)
+    let headerLength = TLSWriter.opaqueLength(label.count) + Varint.encodedLength(tbsLength)
+    var writer = TLSWriter(reservingCapacity: headerLength + tbsLength + 256)
+    try Self.encoding("GroupInfoTBS") {
+      try writer.writeOpaque(label)
+      try writer.writeVarint(tbsLength)
+      writer.writeRaw(context)
+      try writer.writeVarint(extensionsLength)
+      for item in extensions {
+        writer.write(item.extensionType.rawValue)
+        try writer.writeOpaque(item.extensionData)
+      }
+      try writer.writeOpaque(confirmationTag)
+      writer.write(ownLeafIndex.rawValue)
+    }
+    guard writer.bytes.count == headerLength + tbsLength else { throw .malformed("GroupInfoTBS") }
+    info.signature = try GroupError.wrap {
+      try Signature.sign(
+        provider.signatureScheme, privateKey: signaturePrivateKey, message: writer.bytes)
+    }
+    writer.removeFirst(headerLength)
+    try Self.encoding("GroupInfo") { try writer.writeOpaque(info.signature) }
+    return (info, writer.bytes)
+  }
+
+  /// Runs encoding steps; a failure (a length beyond its prefix) is `.malformed(name)`.
+  private static func encoding(_ name: String, _ body: () throws -> Void) throws(GroupError) {
+    do {
+      try body()
+    } catch {
+      throw .malformed(name)
+    }
   }
 }

@@ -74,16 +74,18 @@ extension GroupState {
   }
 
   /// Validates a KeyPackage for this group (§10.1); the result is the only form an Add's
-  /// KeyPackage takes into the tree.
+  /// KeyPackage takes into the tree. `precheck`, when given, holds its signatures' outcomes and
+  /// reference, computed for this group beforehand (see `KeyPackageValidator.Precheck`).
   func validateKeyPackage(
-    _ keyPackage: KeyPackage, tree: PublicRatchetTree, extensions: [Extension]
+    _ keyPackage: KeyPackage, tree: PublicRatchetTree, extensions: [Extension],
+    precheck: KeyPackageValidator.Precheck? = nil
   ) throws(GroupError) -> ValidatedKeyPackage {
     let context = try validationContext(tree: tree, extensions: extensions, excluding: nil)
     do {
       return try KeyPackageValidator(
         authenticationService: options.authenticationService, clock: options.clock,
         options: leafValidator.options
-      ).validate(keyPackage, in: context)
+      ).validate(keyPackage, in: context, precheck: precheck)
     } catch {
       throw .invalidProposalList(.invalidKeyPackage(error))
     }

@@ -147,13 +147,15 @@ extension GroupState {
       try GroupError.wrap { try result.tree.remove(remove.removed) }
       result.removed.append(remove.removed)
     }
+    let prechecks = Self.precheckAdds(proposals, groupID: groupContext.groupID)
+    var nextPrecheck = prechecks.makeIterator()
     for item in proposals {
       switch item.proposal {
       case .add(let add):
         // The context (built in O(1) from the tree's key index) is gone before the tree
         // changes, so the Add does not copy the index.
         let validated = try validateKeyPackage(
-          add.keyPackage, tree: result.tree, extensions: extensions)
+          add.keyPackage, tree: result.tree, extensions: extensions, precheck: nextPrecheck.next())
         let leaf = result.tree.add(validated.keyPackage.leafNode)
         result.added.append((leaf, validated))
       case .preSharedKey(let psk): result.pskIDs.append(psk.psk)
@@ -168,6 +170,20 @@ extension GroupState {
       try checkGroupContextExtensions(extensions, tree: result.tree)
     }
     return result
+  }
+
+  /// The signatures and references of every Add's KeyPackage (§10.1), in proposal order,
+  /// computed on both cores: they do not depend on the tree, and a commit creating a group of
+  /// N verifies 2N signatures. The rules that do depend on the tree then run in order.
+  static func precheckAdds(
+    _ proposals: [ResolvedProposal], groupID: [UInt8]
+  ) -> [KeyPackageValidator.Precheck] {
+    let keyPackages = proposals.compactMap { item -> KeyPackage? in
+      if case .add(let add) = item.proposal { add.keyPackage } else { nil }
+    }
+    return Parallel.map(count: keyPackages.count) { position in
+      KeyPackageValidator.precheck(keyPackages[position], groupID: groupID)
+    }
   }
 
   /// §12.1.2, §7.3: an Update's leaf, from a member, replacing that member's leaf.

@@ -184,21 +184,23 @@ extension GroupState {
 
   /// Every leaf of a joined tree against §7.3.
   ///
-  /// One validation context serves all leaves (built in one pass, keys counted so a key is "in
-  /// use" when another leaf has it), so a tree of n leaves costs O(n), not O(n²).
+  /// One validation context serves all leaves, answered from the tree's key index (built with
+  /// the tree), so a tree of n leaves costs O(n), not O(n²), and no key set is built again. The leaves'
+  /// signatures are not verified again: the caller validated the tree first
+  /// (`PublicRatchetTree.validate`, which checks every leaf signature on both cores). The other
+  /// rules (credential checks by the Authentication Service included) are independent per
+  /// leaf, so they run in chunks on both cores; the error names the lowest failing leaf, as a
+  /// sequential check would.
   func validateJoinedLeaves() throws(GroupError) {
     let leaves = tree.occupiedLeaves.compactMap { index in
       tree.leafNode(at: index).map { (index, $0) }
     }
-    var signatureCounts: [[UInt8]: Int] = [:]
-    var encryptionCounts: [[UInt8]: Int] = [:]
+    // The tree's key index already counts every key, credential type and capability set: a
+    // key is "in use" when another leaf has it too, so a count above one.
+    let index = tree.keyIndex
+    let inUse = Set(index.credentialTypes.keys)
     var supportedByAll: Set<CredentialType>?
-    var inUse: Set<CredentialType> = []
-    for (_, leaf) in leaves {
-      signatureCounts[leaf.signatureKey, default: 0] += 1
-      encryptionCounts[leaf.encryptionKey, default: 0] += 1
-      inUse.insert(leaf.credential.credentialType)
-      let supported = Set(leaf.capabilities.credentials)
+    for supported in index.supportedCredentialSets.keys {
       supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
     }
     let required: RequiredCapabilities?
@@ -208,21 +210,26 @@ extension GroupState {
       throw .malformed("required_capabilities")
     }
     let allSupport = supportedByAll ?? []
-    let signatures = signatureCounts
-    let encryptions = encryptionCounts
     let context = LeafNodeValidationContext(
       version: groupContext.version, cipherSuite: groupContext.cipherSuite,
       groupID: groupContext.groupID, requiredCapabilities: required, credentialTypesInUse: inUse,
       allMembersSupportCredentialType: { allSupport.contains($0) },
-      isSignatureKeyInUse: { (signatures[$0] ?? 0) > 1 },
-      isEncryptionKeyInUse: { (encryptions[$0] ?? 0) > 1 })
+      isSignatureKeyInUse: { index.leafCount(signatureKey: $0) > 1 },
+      isEncryptionKeyInUse: { index.leafCount(encryptionKey: $0) > 1 })
     let validator = leafValidator
-    for (index, leaf) in leaves {
-      do {
-        _ = try validator.validate(leaf, as: .inTree(leafIndex: index), in: context)
+    let failure = Parallel.firstFailure(count: leaves.count) {
+      (position: Int) -> LeafNodeValidationError? in
+      let (index, leaf) = leaves[position]
+      do throws(LeafNodeValidationError) {
+        _ = try validator.validate(
+          leaf, as: .inTree(leafIndex: index), in: context, signature: .verified(valid: true))
+        return nil
       } catch {
-        throw .invalidWelcome(.invalidTreeLeaf(index.rawValue, error))
+        return error
       }
+    }
+    if let (position, error) = failure {
+      throw .invalidWelcome(.invalidTreeLeaf(leaves[position].0.rawValue, error))
     }
   }
 }
@@ -231,6 +238,8 @@ extension GroupState {
   /// The state a joiner builds from a verified GroupInfo: its context and confirmation tag, the
   /// interim transcript hash they imply (§8.2), the epoch's framing keys, and every leaf of the
   /// tree checked against §7.3. Shared by Welcome joins and external joins (§12.4.3).
+  ///
+  /// `tree` must have passed `PublicRatchetTree.validate` (leaf signatures included).
   init(
     joining info: GroupInfo, provider: CipherSuiteProvider, options: GroupOptions,
     tree: PublicRatchetTree, privateTree: TreeKEMPrivateState, signaturePrivateKey: SecretBytes,

@@ -71,6 +71,46 @@ public struct KeyPackageValidator: Sendable {
   public func validate(_ keyPackage: KeyPackage, in context: LeafNodeValidationContext)
     throws(KeyPackageValidationError) -> ValidatedKeyPackage
   {
+    try validate(keyPackage, in: context, precheck: nil)
+  }
+
+  /// The parts of §10.1 validation that depend on the KeyPackage alone: both signatures and the
+  /// reference. A commit adding many members computes them on both cores first (§12.2), then
+  /// runs the rules that depend on the tree in proposal order.
+  struct Precheck: Sendable {
+    /// The KeyPackageTBS signature verifies with the leaf's signature key (§10).
+    let signatureValid: Bool
+    /// The leaf's LeafNodeTBS signature verifies (§7.2), as a key_package leaf of `groupID`.
+    let leafSignatureValid: Bool
+    /// KeyPackageRef (§5.2), nil when it could not be computed.
+    let reference: [UInt8]?
+  }
+
+  /// Computes `Precheck` for a KeyPackage of a group with `groupID`; never throws, the rules
+  /// report failures when `validate(_:in:precheck:)` reaches them.
+  static func precheck(_ keyPackage: KeyPackage, groupID: [UInt8]) -> Precheck {
+    guard let provider = try? CipherSuiteProvider(keyPackage.cipherSuite) else {
+      return Precheck(signatureValid: false, leafSignatureValid: false, reference: nil)
+    }
+    let signatureValid: Bool
+    do {
+      try keyPackage.verifyKeyPackageSignature(provider: provider)
+      signatureValid = true
+    } catch {
+      signatureValid = false
+    }
+    let leafValid = LeafNodeValidator.signatureIsValid(
+      keyPackage.leafNode, as: .keyPackage, groupID: groupID, provider: provider)
+    return Precheck(
+      signatureValid: signatureValid, leafSignatureValid: leafValid,
+      reference: try? keyPackage.reference(provider: provider))
+  }
+
+  /// `validate(_:in:)`, with the signatures and reference from `precheck` when given (made for
+  /// this KeyPackage and `context.groupID`, with the group's cipher suite).
+  func validate(
+    _ keyPackage: KeyPackage, in context: LeafNodeValidationContext, precheck: Precheck?
+  ) throws(KeyPackageValidationError) -> ValidatedKeyPackage {
     guard keyPackage.version == .mls10 else { throw .unsupportedVersion(keyPackage.version) }
     guard keyPackage.version == context.version else {
       throw .versionMismatch(expected: context.version, actual: keyPackage.version)
@@ -91,22 +131,33 @@ public struct KeyPackageValidator: Sendable {
       keyPackage.extensions, listedIn: keyPackage.leafNode.capabilities)
     if let duplicate = extensions.duplicate { throw .duplicateExtension(duplicate) }
     if let unlisted = extensions.unlisted { throw .extensionNotInCapabilities(unlisted) }
-    do {
-      try keyPackage.verifyKeyPackageSignature(provider: provider)
-    } catch {
-      throw .signatureInvalid
+    if let precheck {
+      guard precheck.signatureValid else { throw .signatureInvalid }
+    } else {
+      do {
+        try keyPackage.verifyKeyPackageSignature(provider: provider)
+      } catch {
+        throw .signatureInvalid
+      }
     }
     let leaf: ValidatedLeafNode
     do {
-      leaf = try leafValidator.validate(keyPackage.leafNode, as: .keyPackage, in: context)
+      let signature: LeafNodeValidator.SignatureCheck =
+        precheck.map { .verified(valid: $0.leafSignatureValid) } ?? .verify
+      leaf = try leafValidator.validate(
+        keyPackage.leafNode, as: .keyPackage, in: context, signature: signature)
     } catch {
       throw .leafNode(error)
     }
     let reference: [UInt8]
-    do {
-      reference = try keyPackage.reference(provider: provider)
-    } catch {
-      throw .unsupportedCipherSuite(keyPackage.cipherSuite)
+    if let known = precheck?.reference {
+      reference = known
+    } else {
+      do {
+        reference = try keyPackage.reference(provider: provider)
+      } catch {
+        throw .unsupportedCipherSuite(keyPackage.cipherSuite)
+      }
     }
     return ValidatedKeyPackage(
       keyPackage: keyPackage, reference: reference, identity: leaf.identity)

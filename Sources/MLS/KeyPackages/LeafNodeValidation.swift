@@ -212,6 +212,24 @@ public struct LeafNodeValidator: Sendable {
   public func validate(
     _ leaf: LeafNode, as role: LeafNodeRole, in context: LeafNodeValidationContext
   ) throws(LeafNodeValidationError) -> ValidatedLeafNode {
+    try validate(leaf, as: role, in: context, signature: .verify)
+  }
+
+  /// How `validate` treats the leaf's signature.
+  enum SignatureCheck: Sendable {
+    /// Verify it in turn.
+    case verify
+    /// Already verified with this outcome: callers that verify many leaves at once on both
+    /// cores (a joiner's tree, §12.4.3.1; a commit's Adds, §12.2) do not pay twice, and an
+    /// invalid signature is still reported at its place among the rules.
+    case verified(valid: Bool)
+  }
+
+  /// Every §7.3 rule, in the order of `validate(_:as:in:)`, the signature as `signature` says.
+  func validate(
+    _ leaf: LeafNode, as role: LeafNodeRole, in context: LeafNodeValidationContext,
+    signature: SignatureCheck
+  ) throws(LeafNodeValidationError) -> ValidatedLeafNode {
     try checkSource(leaf, role)
     try checkCapabilities(leaf, context)
     try checkExtensions(leaf)
@@ -221,7 +239,10 @@ public struct LeafNodeValidator: Sendable {
       try checkLifetime(leaf)
     }
     try checkKeys(leaf, role, context)
-    try checkSignature(leaf, role, context)
+    switch signature {
+    case .verify: try checkSignature(leaf, role, context)
+    case .verified(let valid): guard valid else { throw .signatureInvalid }
+    }
     return ValidatedLeafNode(leafNode: leaf, identity: try authenticate(leaf, role))
   }
 
@@ -323,6 +344,23 @@ public struct LeafNodeValidator: Sendable {
     }
     guard !context.isEncryptionKeyInUse(leaf.encryptionKey) else {
       throw .duplicateEncryptionKey
+    }
+  }
+
+  /// §7.2: whether the signature over LeafNodeTBS verifies, for leaves pre-verified in bulk.
+  static func signatureIsValid(
+    _ leaf: LeafNode, as role: LeafNodeRole, groupID: [UInt8], provider: CipherSuiteProvider
+  ) -> Bool {
+    var leafIndex: LeafIndex?
+    switch role {
+    case .keyPackage: leafIndex = nil
+    case .update(let index, _), .commit(let index, _), .inTree(let index): leafIndex = index
+    }
+    do {
+      try leaf.verifyLeafSignature(provider: provider, groupID: groupID, leafIndex: leafIndex)
+      return true
+    } catch {
+      return false
     }
   }
 

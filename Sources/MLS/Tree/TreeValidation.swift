@@ -29,6 +29,17 @@ public enum TreeValidationError: Error, Equatable, Sendable {
   case cryptoFailure(String)
 }
 
+/// A public key as a set element, hashed as one buffer rather than byte by byte.
+struct KeyBytes: Hashable {
+  let bytes: [UInt8]
+
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+  func hash(into hasher: inout Hasher) {
+    bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+  }
+}
+
 extension PublicRatchetTree {
   /// Checks that every non-blank parent is parent-hash valid. RFC 9420 §7.9.2 ("top down").
   ///
@@ -70,21 +81,24 @@ extension PublicRatchetTree {
 
   /// Checks that encryption keys are unique among all nodes and signature keys among leaves.
   /// RFC 9420 §7.3, §12.4.3.1.
+  ///
+  /// Keys are hashed as whole byte buffers (`KeyBytes`): `[UInt8]`'s own hashing feeds the
+  /// hasher one byte at a time, which dominated this check for large trees.
   public func verifyUniqueKeys() throws(TreeValidationError) {
-    var encryptionKeys = Set<[UInt8]>()
-    var signatureKeys = Set<[UInt8]>()
+    var encryptionKeys = Set<KeyBytes>(minimumCapacity: nodes.count)
+    var signatureKeys = Set<KeyBytes>(minimumCapacity: nodes.count / 2 + 1)
     for (offset, node) in nodes.enumerated() {
       let index = NodeIndex(UInt32(offset))
       switch node {
       case .leaf(let leaf):
-        guard encryptionKeys.insert(leaf.encryptionKey).inserted else {
+        guard encryptionKeys.insert(KeyBytes(leaf.encryptionKey)).inserted else {
           throw .duplicateEncryptionKey(index)
         }
-        guard signatureKeys.insert(leaf.signatureKey).inserted else {
+        guard signatureKeys.insert(KeyBytes(leaf.signatureKey)).inserted else {
           throw .duplicateSignatureKey(LeafIndex(UInt32(offset / 2)))
         }
       case .parent(let parent):
-        guard encryptionKeys.insert(parent.encryptionKey).inserted else {
+        guard encryptionKeys.insert(KeyBytes(parent.encryptionKey)).inserted else {
           throw .duplicateEncryptionKey(index)
         }
       case nil:

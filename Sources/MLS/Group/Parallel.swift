@@ -1,0 +1,53 @@
+import Dispatch
+import Synchronization
+
+/// Independent per-item work spread over the cores in chunks, with results and errors in item
+/// order, so parallel checks stay as deterministic as sequential ones.
+///
+/// Joins verify every leaf and commits adding many members validate every KeyPackage and seal
+/// a Welcome entry per member (RFC 9420 §12.4.3.1): with the work per item dominated by public
+/// key operations, chunks of a few dozen items keep both cores busy at negligible overhead.
+enum Parallel {
+  /// Items per chunk: large enough that dispatching a chunk is negligible next to its public
+  /// key operations, small enough that both cores finish together.
+  static let defaultChunkSize = 32
+
+  /// `body(i)` for every `i` in `0..<count`, in chunks on all cores; the results in order.
+  static func map<T: Sendable>(
+    count: Int, chunkSize: Int = defaultChunkSize, _ body: @Sendable (Int) -> T
+  ) -> [T] {
+    guard count > 0 else { return [] }
+    let size = max(1, chunkSize)
+    let chunkCount = (count + size - 1) / size
+    if chunkCount == 1 { return (0..<count).map(body) }
+    let chunks = Mutex<[[T]]>(Array(repeating: [], count: chunkCount))
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+      let range = (chunk * size)..<min(count, (chunk + 1) * size)
+      let results = range.map(body)
+      chunks.withLock { $0[chunk] = results }
+    }
+    return chunks.withLock { $0.flatMap { $0 } }
+  }
+
+  /// Runs `body(i)` for every `i` in `0..<count` in chunks on all cores and returns the lowest
+  /// `i` whose body reported an error, with that error; nil when none did. A chunk stops at its
+  /// first error, since no later item of it can be the lowest.
+  static func firstFailure<E: Error & Sendable>(
+    count: Int, chunkSize: Int = defaultChunkSize, _ body: @Sendable (Int) -> E?
+  ) -> (Int, E)? {
+    guard count > 0 else { return nil }
+    let size = max(1, chunkSize)
+    let chunkCount = (count + size - 1) / size
+    let first = Mutex<(Int, E)?>(nil)
+    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+      for item in (chunk * size)..<min(count, (chunk + 1) * size) {
+        guard let error = body(item) else { continue }
+        first.withLock { current in
+          if current.map({ item < $0.0 }) ?? true { current = (item, error) }
+        }
+        return
+      }
+    }
+    return first.withLock { $0 }
+  }
+}
