@@ -36,6 +36,30 @@ extension CipherSuiteProvider {
     return (sealed.enc, sealed.ciphertext)
   }
 
+  /// An EncryptContext hashed once, for many `encryptWithLabel(publicKey:prepared:plaintext:)`
+  /// calls with the same label and context (a Welcome's secrets, one per new member).
+  public struct PreparedEncryptContext: Sendable {
+    let infoHash: HPKE.InfoHash
+  }
+
+  /// Prepares EncryptContext(label, context) for repeated EncryptWithLabel. RFC 9420 §5.1.3.
+  public func prepareEncryptContext(
+    label: String, context: [UInt8]
+  ) throws(CryptoError) -> PreparedEncryptContext {
+    let info = try Self.encryptContext(label: label, context: context)
+    return PreparedEncryptContext(infoHash: try hpke.infoHash(info))
+  }
+
+  /// EncryptWithLabel with a prepared EncryptContext: the same output as
+  /// `encryptWithLabel(publicKey:label:context:plaintext:)`. RFC 9420 §5.1.3.
+  public func encryptWithLabel(
+    publicKey: [UInt8], prepared: PreparedEncryptContext, plaintext: [UInt8]
+  ) throws(CryptoError) -> (kemOutput: [UInt8], ciphertext: [UInt8]) {
+    let sealed = try hpke.seal(
+      recipientPublicKey: publicKey, infoHash: prepared.infoHash, aad: [], plaintext: plaintext)
+    return (sealed.enc, sealed.ciphertext)
+  }
+
   /// DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext). RFC 9420 §5.1.3.
   public func decryptWithLabel(
     privateKey: SecretBytes, label: String, context: [UInt8], kemOutput: [UInt8],

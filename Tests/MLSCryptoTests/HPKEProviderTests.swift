@@ -64,6 +64,38 @@ struct HPKEProviderTests {
         == .invalidPublicKey("public key must be \(provider.kem.publicKeyLength) bytes"))
   }
 
+  /// A prepared EncryptContext (hashed once, as for a Welcome's secrets) seals what
+  /// DecryptWithLabel opens under the same label and context, and nothing else.
+  @Test(arguments: CipherSuite.all)
+  func preparedEncryptContextMatchesEncryptWithLabel(suite: CipherSuite) throws {
+    let provider = try CipherSuiteProvider(suite)
+    let context = [UInt8](repeating: 0x42, count: 70_000)
+    let prepared = try provider.prepareEncryptContext(label: "Welcome", context: context)
+    let plaintext = Array("group secrets".utf8)
+    for _ in 0..<2 {
+      let keys = try provider.generateKEMKeyPair()
+      let sealed = try provider.encryptWithLabel(
+        publicKey: keys.publicKey, prepared: prepared, plaintext: plaintext)
+      let opened = try provider.decryptWithLabel(
+        privateKey: keys.privateKey, label: "Welcome", context: context,
+        kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)
+      #expect(opened == plaintext)
+      let otherContext = providerError {
+        _ = try provider.decryptWithLabel(
+          privateKey: keys.privateKey, label: "Welcome", context: Array(context.dropLast()),
+          kemOutput: sealed.kemOutput, ciphertext: sealed.ciphertext)
+      }
+      #expect(otherContext == .authenticationFailed)
+    }
+    let other = try CipherSuiteProvider(
+      suite == .x25519Aes128Sha256Ed25519 ? .x448Aes256Sha512Ed448 : .x25519Aes128Sha256Ed25519)
+    let keys = try other.generateKEMKeyPair()
+    let mixed = providerError {
+      _ = try other.encryptWithLabel(publicKey: keys.publicKey, prepared: prepared, plaintext: [])
+    }
+    #expect(mixed == .library("info_hash prepared for another HPKE suite"))
+  }
+
   @Test(arguments: CipherSuite.all)
   func deriveKeyPairMatchesHPKE(suite: CipherSuite) throws {
     let provider = try CipherSuiteProvider(suite)

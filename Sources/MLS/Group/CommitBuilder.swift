@@ -149,6 +149,10 @@ extension GroupState {
     let suite = provider
     let joinerSecret = material.joinerSecret
     // One HPKE seal per new member, independent of each other: on both cores (§12.4.3.1).
+    // Their EncryptContext holds the whole encrypted GroupInfo: hashed once, not per member.
+    let welcomeContext = try GroupError.wrap {
+      try suite.prepareEncryptContext(label: "Welcome", context: encryptedInfo)
+    }
     let sealed = Parallel.map(count: added.count) {
       (position: Int) -> Result<EncryptedGroupSecrets, GroupError> in
       let (leaf, validated) = added[position]
@@ -165,7 +169,7 @@ extension GroupState {
         let plaintext = try GroupCodec.encode(groupSecrets, "GroupSecrets")
         let ciphertext = try GroupError.wrap {
           try suite.encryptWithLabel(
-            publicKey: validated.keyPackage.initKey, label: "Welcome", context: encryptedInfo,
+            publicKey: validated.keyPackage.initKey, prepared: welcomeContext,
             plaintext: plaintext)
         }
         return .success(

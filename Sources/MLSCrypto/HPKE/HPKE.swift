@@ -122,7 +122,8 @@ public struct HPKE: Sendable {
     let recipient = try dhkem.keyPair(privateKey: recipientPrivateKey)
     let sharedSecret = try dhkem.decap(
       enc: enc, recipient: recipient, senderPublicKey: senderPublicKey)
-    let core = try keySchedule(mode: mode, sharedSecret: sharedSecret, info: info, psk: psk)
+    let hash = try kdfLabeled.extract(label: "info_hash", publicIKM: info).revealed()
+    let core = try keySchedule(mode: mode, sharedSecret: sharedSecret, infoHash: hash, psk: psk)
     return HPKEReceiverContext(core: core)
   }
 
@@ -131,14 +132,42 @@ public struct HPKE: Sendable {
     recipientPublicKey: [UInt8], info: [UInt8], psk: HPKEPreSharedKey?,
     senderPrivateKey: SecretBytes?, ephemeral: DHKEM.KeyPair?
   ) throws(CryptoError) -> HPKESenderContext {
+    try setupSender(
+      recipientPublicKey: recipientPublicKey, infoHash: infoHash(info), psk: psk,
+      senderPrivateKey: senderPrivateKey, ephemeral: ephemeral)
+  }
+
+  func setupSender(
+    recipientPublicKey: [UInt8], infoHash: InfoHash, psk: HPKEPreSharedKey?,
+    senderPrivateKey: SecretBytes?, ephemeral: DHKEM.KeyPair?
+  ) throws(CryptoError) -> HPKESenderContext {
+    guard infoHash.suiteID == kdfLabeled.suiteID else {
+      throw .library("info_hash prepared for another HPKE suite")
+    }
     let mode = try Self.mode(psk: psk, authenticated: senderPrivateKey != nil)
     var sender: DHKEM.KeyPair?
     if let senderPrivateKey { sender = try dhkem.keyPair(privateKey: senderPrivateKey) }
     let encapsulation = try dhkem.encap(
       recipientPublicKey: recipientPublicKey, sender: sender, ephemeral: ephemeral)
     let core = try keySchedule(
-      mode: mode, sharedSecret: encapsulation.sharedSecret, info: info, psk: psk)
+      mode: mode, sharedSecret: encapsulation.sharedSecret, infoHash: infoHash.bytes, psk: psk)
     return HPKESenderContext(enc: encapsulation.enc, core: core)
+  }
+
+  /// `info_hash = LabeledExtract("", "info_hash", info)` of the key schedule. RFC 9180 §5.1.
+  ///
+  /// Kept apart so that many setups sharing one large `info` hash it once: every Welcome
+  /// secret of a commit is sealed with the whole encrypted GroupInfo (and so the tree) in its
+  /// info, which would otherwise be hashed once per new member (RFC 9420 §12.4.3.1).
+  public struct InfoHash: Sendable {
+    let suiteID: [UInt8]
+    let bytes: [UInt8]
+  }
+
+  /// Hashes `info` for `seal(recipientPublicKey:infoHash:aad:plaintext:)`.
+  public func infoHash(_ info: [UInt8]) throws(CryptoError) -> InfoHash {
+    let hash = try kdfLabeled.extract(label: "info_hash", publicIKM: info)
+    return InfoHash(suiteID: kdfLabeled.suiteID, bytes: hash.revealed())
   }
 
   // MARK: Single-shot
@@ -151,6 +180,17 @@ public struct HPKE: Sendable {
     var context = try setupSender(
       recipientPublicKey: recipientPublicKey, info: info, psk: psk,
       senderPrivateKey: senderPrivateKey)
+    let ciphertext = try context.seal(aad: aad, plaintext: plaintext)
+    return (context.enc, ciphertext)
+  }
+
+  /// Single-shot base-mode encryption with a precomputed `infoHash(info)`. RFC 9180 §6.1.
+  public func seal(
+    recipientPublicKey: [UInt8], infoHash: InfoHash, aad: [UInt8], plaintext: [UInt8]
+  ) throws(CryptoError) -> (enc: [UInt8], ciphertext: [UInt8]) {
+    var context = try setupSender(
+      recipientPublicKey: recipientPublicKey, infoHash: infoHash, psk: nil,
+      senderPrivateKey: nil, ephemeral: nil)
     let ciphertext = try context.seal(aad: aad, plaintext: plaintext)
     return (context.enc, ciphertext)
   }
@@ -200,9 +240,9 @@ public struct HPKE: Sendable {
     return authenticated ? .authPSK : .psk
   }
 
-  /// KeySchedule(mode, shared_secret, info, psk, psk_id). RFC 9180 §5.1.
+  /// KeySchedule(mode, shared_secret, info, psk, psk_id), given info_hash. RFC 9180 §5.1.
   func keySchedule(
-    mode: HPKEMode, sharedSecret: SecretBytes, info: [UInt8], psk: HPKEPreSharedKey?
+    mode: HPKEMode, sharedSecret: SecretBytes, infoHash: [UInt8], psk: HPKEPreSharedKey?
   ) throws(CryptoError) -> HPKEContextCore {
     let pskIDHash: [UInt8]
     if let psk {
@@ -210,8 +250,7 @@ public struct HPKE: Sendable {
     } else {
       pskIDHash = try emptyPSKIDHash()
     }
-    let infoHash = try kdfLabeled.extract(label: "info_hash", publicIKM: info)
-    let context = [mode.rawValue] + pskIDHash + infoHash.revealed()
+    let context = [mode.rawValue] + pskIDHash + infoHash
     let secret = try kdfLabeled.extract(
       salt: sharedSecret, label: "secret", ikm: psk?.key ?? SecretBytes(zeros: 0))
     let outputs = try kdfLabeled.expand(
