@@ -5,38 +5,108 @@ import MLSCrypto
 ///
 /// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
 /// only on its subtree, clearing a changed node and its direct path keeps every other slot valid.
+///
+/// Stored flat and chunked, like `TreeNodes`: each chunk of `chunkSize` nodes keeps one byte
+/// buffer (hash length x `chunkSize`, allocated on the first write) and a validity bitmap. A copy
+/// of the tree shares every chunk; clearing a slot touches only the bitmap, and a write copies one
+/// chunk's buffer. One `[UInt8]` per node would cost an array header per hash and a retain per
+/// node whenever the cache is copied.
 struct TreeHashCache: Sendable {
+  /// Nodes per chunk (one bit each in `HashChunk.valid`).
+  static let chunkShift = 6
+  static let chunkSize = 1 << chunkShift
+
+  struct HashChunk: Sendable {
+    /// Bit `i` set: slot `i` of `bytes` holds a valid hash.
+    var valid: UInt64 = 0
+    /// `chunkSize` hashes of `hashLength` bytes, or empty before the first write.
+    var bytes: [UInt8] = []
+  }
+
   var algorithm: HashAlgorithm?
-  var hashes: [[UInt8]?]
+  /// The output length of `algorithm`; every stored hash has it.
+  private var hashLength = 0
+  private(set) var chunks: [HashChunk]
+  private(set) var nodeCount: Int
   /// How many node hashes were computed (a testing hook for the O(log n) update cost).
   var computations = 0
 
   init(nodeCount: Int) {
-    hashes = Array(repeating: nil, count: nodeCount)
+    self.nodeCount = nodeCount
+    chunks = Array(repeating: HashChunk(), count: Self.chunks(for: nodeCount))
+  }
+
+  private static func chunks(for nodeCount: Int) -> Int {
+    (nodeCount + chunkSize - 1) >> chunkShift
+  }
+
+  /// The cached hash of a node, if valid.
+  subscript(node: Int) -> [UInt8]? {
+    guard node >= 0, node < nodeCount else { return nil }
+    let chunk = chunks[node >> Self.chunkShift]
+    let offset = node & (Self.chunkSize - 1)
+    guard chunk.valid & (1 << UInt64(offset)) != 0 else { return nil }
+    let start = offset * hashLength
+    return Array(chunk.bytes[start..<start + hashLength])
+  }
+
+  /// Stores a node's hash. A hash of another length than the algorithm's is not cached.
+  mutating func store(_ hash: [UInt8], at node: Int) {
+    guard node >= 0, node < nodeCount, hash.count == hashLength, hashLength > 0 else { return }
+    let index = node >> Self.chunkShift
+    let offset = node & (Self.chunkSize - 1)
+    if chunks[index].bytes.isEmpty {
+      chunks[index].bytes = Array(repeating: 0, count: hashLength * Self.chunkSize)
+    }
+    let start = offset * hashLength
+    chunks[index].bytes.replaceSubrange(start..<start + hashLength, with: hash)
+    chunks[index].valid |= 1 << UInt64(offset)
+  }
+
+  /// Clears one slot.
+  private mutating func clear(_ node: Int) {
+    guard node >= 0, node < nodeCount else { return }
+    let bit: UInt64 = 1 << UInt64(node & (Self.chunkSize - 1))
+    let index = node >> Self.chunkShift
+    if chunks[index].valid & bit != 0 { chunks[index].valid &= ~bit }
   }
 
   /// Clears the slot of `node` and of every node on its direct path.
   mutating func invalidate(_ node: NodeIndex, math: TreeMath) {
-    guard node.rawValue < hashes.count else { return }
-    hashes[Int(node.rawValue)] = nil
-    for parent in math.directPath(node) { hashes[Int(parent.rawValue)] = nil }
+    guard node.rawValue < nodeCount else { return }
+    clear(Int(node.rawValue))
+    for parent in math.directPath(node) { clear(Int(parent.rawValue)) }
   }
 
   /// Adds empty slots for the new right half and root; the old nodes keep their indices and
   /// subtrees, so their hashes stay valid.
   mutating func extend(by count: Int) {
-    hashes.append(contentsOf: repeatElement(nil, count: count))
+    resize(to: nodeCount + count)
   }
 
   /// Drops the slots of the removed right half and root.
   mutating func truncate(to count: Int) {
-    hashes.removeLast(hashes.count - count)
+    resize(to: count)
+  }
+
+  private mutating func resize(to count: Int) {
+    let target = max(count, 0)
+    let needed = Self.chunks(for: target)
+    if chunks.count > needed { chunks.removeLast(chunks.count - needed) }
+    // Slots past the new end in the last chunk must not survive a later growth.
+    if target < nodeCount, let last = chunks.indices.last {
+      let kept = target - last * Self.chunkSize
+      if kept < Self.chunkSize { chunks[last].valid &= (UInt64(1) << UInt64(kept)) - 1 }
+    }
+    while chunks.count < needed { chunks.append(HashChunk()) }
+    nodeCount = target
   }
 
   /// Starts over for another hash algorithm.
   mutating func reset(for algorithm: HashAlgorithm) {
     self.algorithm = algorithm
-    hashes = Array(repeating: nil, count: hashes.count)
+    hashLength = algorithm.outputLength
+    chunks = Array(repeating: HashChunk(), count: chunks.count)
   }
 }
 
@@ -79,7 +149,7 @@ extension PublicRatchetTree {
   private mutating func cachedTreeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
     -> [UInt8]
   {
-    if let cached = hashCache.hashes[Int(index.rawValue)] { return cached }
+    if let cached = hashCache[Int(index.rawValue)] { return cached }
     var writer = TLSWriter()
     if let leaf = index.leafIndex {
       writer.write(NodeTypeCode.leaf)
@@ -97,7 +167,7 @@ extension PublicRatchetTree {
       try writer.writeOpaque(rightHash)
     }
     let digest = try Digest.hash(algorithm, writer.bytes)
-    hashCache.hashes[Int(index.rawValue)] = digest
+    hashCache.store(digest, at: Int(index.rawValue))
     hashCache.computations += 1
     return digest
   }

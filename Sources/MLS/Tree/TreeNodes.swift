@@ -1,0 +1,139 @@
+/// The nodes of a ratchet tree in array order (RFC 9420 Appendix C), stored in copy-on-write
+/// chunks.
+///
+/// Every staged commit works on a copy of the tree (§12.4.2: a rejected commit must leave the
+/// group unchanged). With one flat array, the first write to that copy duplicates all 2N nodes
+/// and retains every array they own, which made each commit O(N). Here the nodes live in chunks
+/// of `chunkSize` slots, each its own array: a copy shares them all, and a write duplicates only
+/// the chunk it lands in (plus the small outer array of chunk references), so a path change costs
+/// O(log N) chunk copies and N / chunkSize reference copies.
+///
+/// Leaves and parents are kept in separate chunks: a `ParentNode?` slot is a fraction of the
+/// size of a `LeafNode?` one, and half the slots are parents.
+public struct TreeNodes: RandomAccessCollection, Sendable {
+  public typealias Element = Node?
+  public typealias Index = Int
+
+  /// Slots per chunk, leaves and parents alike (so a chunk pair covers 2 x 32 nodes).
+  static let chunkShift = 5
+  public static let chunkSize = 1 << chunkShift
+  static let chunkMask = chunkSize - 1
+
+  /// Leaf `i` is at `leafChunks[i >> chunkShift][i & chunkMask]`; every chunk is full except
+  /// possibly the last.
+  private var leafChunks: [[LeafNode?]] = []
+  /// Parent `2i + 1` is slot `i`, chunked the same way.
+  private var parentChunks: [[ParentNode?]] = []
+  /// The number of nodes, `2 * leaves - 1` (or 0).
+  public private(set) var count = 0
+
+  /// An empty node list.
+  public init() {}
+
+  /// The given nodes in order; `nil` when a leaf sits at an odd index or a parent at an even one.
+  init?(_ nodes: some Sequence<Node?>) {
+    for node in nodes {
+      resize(to: count + 1)
+      guard set(node, at: count - 1) else { return nil }
+    }
+  }
+
+  public var startIndex: Int { 0 }
+  public var endIndex: Int { count }
+
+  public subscript(position: Int) -> Node? {
+    let slot = position >> 1
+    let chunk = slot >> Self.chunkShift
+    let offset = slot & Self.chunkMask
+    if position & 1 == 0 {
+      guard let leaf = leafChunks[chunk][offset] else { return nil }
+      return .leaf(leaf)
+    }
+    guard let parent = parentChunks[chunk][offset] else { return nil }
+    return .parent(parent)
+  }
+
+  /// Whether the slot is blank, without copying the node out (a copy retains every array the
+  /// node owns).
+  func isBlank(at position: Int) -> Bool {
+    let slot = position >> 1
+    let chunk = slot >> Self.chunkShift
+    let offset = slot & Self.chunkMask
+    if position & 1 == 0 {
+      if case .none = leafChunks[chunk][offset] { return true }
+      return false
+    }
+    if case .none = parentChunks[chunk][offset] { return true }
+    return false
+  }
+
+  /// The leaf at a leaf slot (node `2 * leaf`), if any.
+  func leaf(_ leaf: Int) -> LeafNode? {
+    leafChunks[leaf >> Self.chunkShift][leaf & Self.chunkMask]
+  }
+
+  /// The parent at node `position` (odd), if any.
+  func parent(at position: Int) -> ParentNode? {
+    let slot = position >> 1
+    return parentChunks[slot >> Self.chunkShift][slot & Self.chunkMask]
+  }
+
+  /// Stores a node; only the chunk holding `position` is copied when it is shared. Returns
+  /// false (and changes nothing) when the node's kind does not match the position's.
+  @discardableResult
+  mutating func set(_ node: Node?, at position: Int) -> Bool {
+    let slot = position >> 1
+    let chunk = slot >> Self.chunkShift
+    let offset = slot & Self.chunkMask
+    switch node {
+    case .leaf(let leaf):
+      guard position & 1 == 0 else { return false }
+      leafChunks[chunk][offset] = leaf
+    case .parent(let parent):
+      guard position & 1 == 1 else { return false }
+      parentChunks[chunk][offset] = parent
+    case nil:
+      if position & 1 == 0 {
+        leafChunks[chunk][offset] = nil
+      } else {
+        parentChunks[chunk][offset] = nil
+      }
+    }
+    return true
+  }
+
+  /// Grows with blank nodes or drops trailing nodes until there are `newCount`.
+  mutating func resize(to newCount: Int) {
+    let target = Swift.max(newCount, 0)
+    Self.resize(&leafChunks, slots: (target + 1) / 2)
+    Self.resize(&parentChunks, slots: target / 2)
+    count = target
+  }
+
+  /// Makes `chunks` hold exactly `slots` slots: full chunks, then one partial chunk. Kept
+  /// slots keep their values; new ones are blank.
+  private static func resize<Value>(_ chunks: inout [[Value?]], slots: Int) {
+    let needed = (slots + chunkMask) >> chunkShift
+    if chunks.count > needed { chunks.removeLast(chunks.count - needed) }
+    if let last = chunks.indices.last {
+      let wanted = Swift.min(chunkSize, slots - last * chunkSize)
+      let have = chunks[last].count
+      if have < wanted {
+        chunks[last].append(contentsOf: repeatElement(nil, count: wanted - have))
+      } else if have > wanted {
+        chunks[last].removeLast(have - wanted)
+      }
+    }
+    while chunks.count < needed {
+      let wanted = Swift.min(chunkSize, slots - chunks.count * chunkSize)
+      chunks.append(Array(repeating: nil, count: wanted))
+    }
+  }
+}
+
+extension TreeNodes: Equatable {
+  public static func == (lhs: TreeNodes, rhs: TreeNodes) -> Bool {
+    lhs.count == rhs.count && lhs.leafChunks == rhs.leafChunks
+      && lhs.parentChunks == rhs.parentChunks
+  }
+}
