@@ -146,4 +146,25 @@ struct TreeNodesTests {
     #expect(recomputed == sha512)
     #expect(back == sha256)
   }
+
+  @Test func shardedCountsCountAndCopyIndependently() {
+    var counts = ShardedCounts<[UInt8]>()
+    let keys = (0..<1_000).map {
+      [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]
+    }
+    for key in keys { counts.increment(key) }
+    counts.increment(keys[7])
+    let snapshot = counts
+    counts.decrement(keys[7])
+    counts.decrement(keys[8])
+    counts.decrement([0xFF, 0xFF, 0xFF])
+    #expect(counts[keys[7]] == 1)
+    #expect(counts[keys[8]] == 0)
+    #expect(counts[keys[9]] == 1)
+    #expect(counts[[0xFF, 0xFF, 0xFF]] == 0)
+    // The copy taken before still has the old counts.
+    #expect(snapshot[keys[7]] == 2)
+    #expect(snapshot[keys[8]] == 1)
+    #expect(keys.allSatisfy { snapshot[$0] >= 1 })
+  }
 }
