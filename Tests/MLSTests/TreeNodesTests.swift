@@ -167,4 +167,59 @@ struct TreeNodesTests {
     #expect(snapshot[keys[8]] == 1)
     #expect(keys.allSatisfy { snapshot[$0] >= 1 })
   }
+
+  /// The non-blank nodes under `position`, counted by walking the subtree.
+  static func walkedCount(_ nodes: TreeNodes, _ position: Int) -> Int {
+    let level = (~position).trailingZeroBitCount
+    let half = (1 << level) - 1
+    let range = (position - half)...(position + half)
+    return range.filter { $0 < nodes.count && !nodes.isBlank(at: $0) }.count
+  }
+
+  @Test func subtreeCountsFollowWritesGrowthAndTruncation() throws {
+    var nodes = try #require(TreeNodes(Self.referenceNodes(2 * TreeNodes.chunkSize + 5)))
+    var generator = SystemRandomNumberGenerator()
+    func check() {
+      for position in 0..<nodes.count {
+        #expect(nodes.nonBlankCount(inSubtreeOf: position) == Self.walkedCount(nodes, position))
+      }
+    }
+    nodes.resize(to: 255)
+    check()
+    for round in 0..<200 {
+      let position = Int.random(in: 0..<nodes.count, using: &generator)
+      let node: Node? =
+        round % 3 == 0
+        ? nil
+        : position % 2 == 0 ? .leaf(TreeFixtures.leaf(round)) : .parent(TreeFixtures.parent(round))
+      nodes.set(node, at: position)
+    }
+    check()
+    let copy = nodes
+    nodes.resize(to: 63)
+    check()
+    nodes.resize(to: 511)
+    check()
+    #expect(nodes.nonBlankCount(inSubtreeOf: 255) == Self.walkedCount(nodes, 127))
+    // The copy kept its own counts.
+    for position in 0..<copy.count {
+      #expect(copy.nonBlankCount(inSubtreeOf: position) == Self.walkedCount(copy, position))
+    }
+    #expect(nodes.nonBlankCount(inSubtreeOf: 511) == 0)
+  }
+
+  @Test func resolutionSkipsEmptySubtreesAndMatchesTheWalk() throws {
+    // 1,000 members in 1,024 leaves, then every leaf from 600 on removed but 700.
+    var tree = try TreeHashTests.wideTree(1_000)
+    for leaf in (600..<1_000).reversed() where leaf != 700 {
+      try tree.remove(LeafIndex(UInt32(leaf)))
+    }
+    #expect(tree.leafCount == 1_024)
+    #expect(tree.resolution(of: tree.root).count == 601)
+    #expect(tree.resolution(of: NodeIndex(1_407)) == [LeafIndex(700).nodeIndex])
+    #expect(tree.hasEmptyResolution(NodeIndex(1_791)))
+    #expect(!tree.hasEmptyResolution(NodeIndex(1_407)))
+    #expect(tree.hasEmptyResolution(NodeIndex(5_000)))
+    #expect(tree.filteredDirectPath(of: LeafIndex(0)).count == 10)
+  }
 }

@@ -122,14 +122,15 @@ public struct PublicRatchetTree: Sendable {
     return result
   }
 
+  /// Skips subtrees without a non-blank node, so the cost is O(log N) per node of the result.
   private func appendResolution(of index: NodeIndex, to result: inout [NodeIndex]) {
-    switch node(at: index) {
-    case .leaf:
+    guard !hasEmptyResolution(index) else { return }
+    if index.isLeaf {
       result.append(index)
-    case .parent(let parent):
+    } else if let parent = parentNode(at: index) {
       result.append(index)
       result.append(contentsOf: parent.unmergedLeaves.map(\.nodeIndex))
-    case nil:
+    } else {
       guard let left = math.left(index), let right = math.right(index) else { return }
       appendResolution(of: left, to: &result)
       appendResolution(of: right, to: &result)
@@ -137,10 +138,11 @@ public struct PublicRatchetTree: Sendable {
   }
 
   /// Whether a node's resolution is empty: no non-blank node in its subtree. §4.1.2.
+  ///
+  /// O(1): the node storage keeps a count of non-blank nodes per subtree.
   public func hasEmptyResolution(_ index: NodeIndex) -> Bool {
-    if !isBlank(index) { return false }
-    guard let left = math.left(index), let right = math.right(index) else { return true }
-    return hasEmptyResolution(left) && hasEmptyResolution(right)
+    guard index.rawValue < nodes.count else { return true }
+    return nodes.nonBlankCount(inSubtreeOf: Int(index.rawValue)) == 0
   }
 
   /// The direct path of a leaf paired with the copath child of each node, leaf to root. §4.1.2.
