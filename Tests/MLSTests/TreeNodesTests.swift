@@ -222,4 +222,47 @@ struct TreeNodesTests {
     #expect(tree.hasEmptyResolution(NodeIndex(5_000)))
     #expect(tree.filteredDirectPath(of: LeafIndex(0)).count == 10)
   }
+
+  /// The address of an array's buffer, to see whether two arrays share storage.
+  static func address<Element>(_ array: [Element]) -> UInt {
+    array.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+  }
+
+  @Test func equalCapabilityListsShareStorageAndKeepTheirValues() throws {
+    // Two members whose capability lists are equal but separately allocated (as decoded).
+    var first = TreeFixtures.leaf(1)
+    var second = TreeFixtures.leaf(2)
+    first.capabilities.cipherSuites = [.x25519Aes128Sha256Ed25519, CipherSuite(rawValue: 0x0A0A)]
+    second.capabilities.cipherSuites = Array([first.capabilities.cipherSuites[0]])
+    second.capabilities.cipherSuites.append(CipherSuite(rawValue: 0x0A0A))
+    #expect(
+      Self.address(first.capabilities.cipherSuites)
+        != Self.address(second.capabilities.cipherSuites))
+    var tree = PublicRatchetTree(firstLeaf: first)
+    let index = tree.add(second)
+    let stored = try #require(tree.leafNode(at: index))
+    let kept = try #require(tree.leafNode(at: LeafIndex(0)))
+    #expect(stored == second)
+    #expect(kept == first)
+    #expect(
+      Self.address(stored.capabilities.cipherSuites) == Self.address(kept.capabilities.cipherSuites)
+    )
+    #expect(
+      Self.address(stored.capabilities.credentials) == Self.address(kept.capabilities.credentials))
+    // A different list stays its own.
+    var third = TreeFixtures.leaf(3)
+    third.capabilities.cipherSuites = [.x25519Aes128Sha256Ed25519, CipherSuite(rawValue: 0x1A1A)]
+    try tree.update(index, with: third)
+    let updated = try #require(tree.leafNode(at: index))
+    #expect(updated == third)
+    #expect(
+      Self.address(updated.capabilities.cipherSuites)
+        != Self.address(kept.capabilities.cipherSuites))
+    // Trees read from the wire share too.
+    let decoded = try PublicRatchetTree(
+      RatchetTree(tlsSerialized: try tree.wireForm.tlsSerialized()))
+    let leaves = decoded.occupiedLeaves.compactMap { decoded.leafNode(at: $0) }
+    #expect(leaves.count == 2)
+    #expect(Set(leaves.map { Self.address($0.capabilities.versions) }).count == 1)
+  }
 }

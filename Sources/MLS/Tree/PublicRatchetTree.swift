@@ -22,12 +22,14 @@ public struct PublicRatchetTree: Sendable {
   /// Every leaf below this index is occupied, so the search for a blank leaf starts here
   /// (an Add must not scan the whole tree, §12.1.1).
   private var firstBlankLeafCandidate = 0
+  /// Shared storage for the capability lists members repeat (memory only; see the type).
+  private var interner = CapabilityInterner()
 
   /// A one-member tree, as created with a new group. RFC 9420 §11.
   public init(firstLeaf: LeafNode) {
     nodes = TreeNodes()
     nodes.resize(to: 1)
-    nodes.set(.leaf(firstLeaf), at: 0)
+    nodes.set(.leaf(interner.intern(firstLeaf)), at: 0)
     hashCache = TreeHashCache(nodeCount: 1)
     keyIndex.insert(.leaf(firstLeaf))
   }
@@ -49,7 +51,13 @@ public struct PublicRatchetTree: Sendable {
     }
     var leafCount = 1
     while 2 * leafCount - 1 < given.count { leafCount *= 2 }
-    guard var padded = TreeNodes(given) else { throw .nodeTypeMismatch(NodeIndex(0)) }
+    var interner = CapabilityInterner()
+    let shared = given.map { node -> Node? in
+      guard case .leaf(let leaf) = node else { return node }
+      return .leaf(interner.intern(leaf))
+    }
+    self.interner = interner
+    guard var padded = TreeNodes(shared) else { throw .nodeTypeMismatch(NodeIndex(0)) }
     padded.resize(to: 2 * leafCount - 1)
     nodes = padded
     hashCache = TreeHashCache(nodeCount: padded.count)
@@ -183,6 +191,8 @@ public struct PublicRatchetTree: Sendable {
     case .leaf where !index.isLeaf, .parent where index.isLeaf: throw .nodeTypeMismatch(index)
     default: break
     }
+    var node = node
+    if case .leaf(let leaf) = node { node = .leaf(interner.intern(leaf)) }
     keyIndex.remove(nodes[Int(index.rawValue)])
     keyIndex.insert(node)
     nodes.set(node, at: Int(index.rawValue))
@@ -225,7 +235,7 @@ public struct PublicRatchetTree: Sendable {
       value.unmergedLeaves.insert(index, at: position)
       nodes.set(.parent(value), at: Int(parent.rawValue))
     }
-    nodes.set(.leaf(leaf), at: Int(index.nodeIndex.rawValue))
+    nodes.set(.leaf(interner.intern(leaf)), at: Int(index.nodeIndex.rawValue))
     keyIndex.insert(.leaf(leaf))
     firstBlankLeafCandidate = Int(index.rawValue) + 1
     hashCache.invalidate(index.nodeIndex, math: math)
