@@ -193,8 +193,17 @@ public struct PublicRatchetTree: Sendable {
     }
     var node = node
     if case .leaf(let leaf) = node { node = .leaf(interner.intern(leaf)) }
-    keyIndex.remove(nodes[Int(index.rawValue)])
-    keyIndex.insert(node)
+    let old = nodes[Int(index.rawValue)]
+    // mergePath sets each new parent twice (key, then parent hash, §7.9): a parent replaced by
+    // one with the same key leaves the key counts as they are.
+    if case .parent(let before) = old, case .parent(let after) = node,
+      before.encryptionKey == after.encryptionKey
+    {
+      // Same key: nothing to recount.
+    } else {
+      keyIndex.remove(old)
+      keyIndex.insert(node)
+    }
     nodes.set(node, at: Int(index.rawValue))
     if node == nil, index.rawValue % 2 == 0 {
       firstBlankLeafCandidate = min(firstBlankLeafCandidate, Int(index.rawValue / 2))
