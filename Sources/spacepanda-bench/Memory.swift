@@ -11,11 +11,12 @@ import MLSCrypto
 ///   signature, parent hash, unmerged leaves), each a 32-byte Swift array header plus its
 ///   elements rounded up to 16 bytes (malloc granularity). Arrays that share one buffer (the
 ///   tree interns repeated capability lists) are counted once, by buffer address.
-/// - The tree-hash cache: one byte buffer of 64 hashes and a 16-byte chunk record per 64
-///   nodes, every chunk counted as filled.
+/// - The per-parent subtree counts of `TreeNodes` (a `UInt32` per parent slot, chunked).
+/// - The tree-hash cache: parents only, one byte buffer of 64 hashes and a 16-byte chunk record
+///   per 64 parent slots, every chunk counted as filled.
 /// - The key index: three sharded dictionaries (signature keys and leaf encryption keys per
 ///   member, parent encryption keys per non-blank parent) of 256 shards; each shard a hash table
-///   of 16-byte buckets at most 3/4 full (power-of-two capacity) plus a 64-byte header. The keys
+///   of 12-byte buckets (8-byte key, 4-byte count) at most 3/4 full (power-of-two capacity) plus a 64-byte header. The keys
 ///   share the nodes' buffers. Plus the small credential-type tables.
 /// - The secret tree: each held node secret and each sender ratchet (about 160 bytes each with
 ///   its dictionary slot and wiped storage), and the private path keys.
@@ -70,7 +71,7 @@ enum Memory {
     let perShard = (entries + used - 1) / used
     var buckets = 1
     while buckets * 3 < perShard * 4 { buckets *= 2 }
-    total += used * (64 + buckets * 16 + (buckets + 7) / 8)
+    total += used * (64 + buckets * 12 + (buckets + 7) / 8)
     return total
   }
 
@@ -84,6 +85,7 @@ enum Memory {
     var total = array(leafChunks, elementSize: 8) + array(parentChunks, elementSize: 8)
     total += leafChunks * array(chunk, elementSize: MemoryLayout<LeafNode?>.stride)
     total += parentChunks * array(chunk, elementSize: MemoryLayout<ParentNode?>.stride)
+    total += array(parentChunks, elementSize: 8) + parentChunks * array(chunk, elementSize: 4)
     var buffers = Buffers()
     var leaves = 0
     var parents = 0
@@ -102,7 +104,7 @@ enum Memory {
     }
     total += buffers.total
     let hashLength = state.provider.hash.outputLength
-    let hashChunks = (nodes.count + 63) / 64
+    let hashChunks = (parentSlots + 63) / 64
     total +=
       array(hashChunks, elementSize: 16) + hashChunks * array(64 * hashLength, elementSize: 1)
     total += 2 * shardedTable(entries: leaves) + shardedTable(entries: parents)

@@ -1,7 +1,11 @@
 import MLSCodec
 import MLSCrypto
 
-/// Cached tree hashes, one slot per node. RFC 9420 §7.8.
+/// Cached tree hashes, one slot per parent node. RFC 9420 §7.8.
+///
+/// Leaf hashes are not kept: one costs a single hash of the leaf, and after a change only the
+/// changed leaf and its sibling are hashed again, while keeping them would cost a hash per
+/// leaf of memory (the tree is padded to a power of two, so about 1.6 hashes per member).
 ///
 /// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
 /// only on its subtree, clearing a changed node and its direct path keeps every other slot valid.
@@ -12,7 +16,7 @@ import MLSCrypto
 /// chunk's buffer. One `[UInt8]` per node would cost an array header per hash and a retain per
 /// node whenever the cache is copied.
 struct TreeHashCache: Sendable {
-  /// Nodes per chunk (one bit each in `HashChunk.valid`).
+  /// Parent slots per chunk (one bit each in `HashChunk.valid`); parent `2i + 1` is slot `i`.
   static let chunkShift = 6
   static let chunkSize = 1 << chunkShift
 
@@ -28,33 +32,39 @@ struct TreeHashCache: Sendable {
   private var hashLength = 0
   private(set) var chunks: [HashChunk]
   private(set) var nodeCount: Int
+  /// Parent slots: `nodeCount / 2`.
+  private var slotCount: Int { nodeCount / 2 }
   /// How many node hashes were computed (a testing hook for the O(log n) update cost).
   var computations = 0
 
   init(nodeCount: Int) {
     self.nodeCount = nodeCount
-    chunks = Array(repeating: HashChunk(), count: Self.chunks(for: nodeCount))
+    chunks = Array(repeating: HashChunk(), count: Self.chunks(for: nodeCount / 2))
   }
 
-  private static func chunks(for nodeCount: Int) -> Int {
-    (nodeCount + chunkSize - 1) >> chunkShift
+  private static func chunks(for slots: Int) -> Int {
+    (slots + chunkSize - 1) >> chunkShift
   }
 
-  /// The cached hash of a node, if valid.
+  /// The cached hash of a parent node, if valid (never for a leaf).
   subscript(node: Int) -> [UInt8]? {
-    guard node >= 0, node < nodeCount else { return nil }
-    let chunk = chunks[node >> Self.chunkShift]
-    let offset = node & (Self.chunkSize - 1)
+    guard node >= 0, node < nodeCount, node & 1 == 1 else { return nil }
+    let slot = node >> 1
+    let chunk = chunks[slot >> Self.chunkShift]
+    let offset = slot & (Self.chunkSize - 1)
     guard chunk.valid & (1 << UInt64(offset)) != 0 else { return nil }
     let start = offset * hashLength
     return Array(chunk.bytes[start..<start + hashLength])
   }
 
-  /// Stores a node's hash. A hash of another length than the algorithm's is not cached.
+  /// Stores a parent's hash. Leaves, and hashes of another length than the algorithm's, are
+  /// not cached.
   mutating func store(_ hash: [UInt8], at node: Int) {
-    guard node >= 0, node < nodeCount, hash.count == hashLength, hashLength > 0 else { return }
-    let index = node >> Self.chunkShift
-    let offset = node & (Self.chunkSize - 1)
+    guard node >= 0, node < nodeCount, node & 1 == 1, hash.count == hashLength, hashLength > 0
+    else { return }
+    let slot = node >> 1
+    let index = slot >> Self.chunkShift
+    let offset = slot & (Self.chunkSize - 1)
     if chunks[index].bytes.isEmpty {
       chunks[index].bytes = Array(repeating: 0, count: hashLength * Self.chunkSize)
     }
@@ -65,9 +75,10 @@ struct TreeHashCache: Sendable {
 
   /// Clears one slot.
   private mutating func clear(_ node: Int) {
-    guard node >= 0, node < nodeCount else { return }
-    let bit: UInt64 = 1 << UInt64(node & (Self.chunkSize - 1))
-    let index = node >> Self.chunkShift
+    guard node >= 0, node < nodeCount, node & 1 == 1 else { return }
+    let slot = node >> 1
+    let bit: UInt64 = 1 << UInt64(slot & (Self.chunkSize - 1))
+    let index = slot >> Self.chunkShift
     if chunks[index].valid & bit != 0 { chunks[index].valid &= ~bit }
   }
 
@@ -91,11 +102,11 @@ struct TreeHashCache: Sendable {
 
   private mutating func resize(to count: Int) {
     let target = max(count, 0)
-    let needed = Self.chunks(for: target)
+    let needed = Self.chunks(for: target / 2)
     if chunks.count > needed { chunks.removeLast(chunks.count - needed) }
     // Slots past the new end in the last chunk must not survive a later growth.
     if target < nodeCount, let last = chunks.indices.last {
-      let kept = target - last * Self.chunkSize
+      let kept = target / 2 - last * Self.chunkSize
       if kept < Self.chunkSize { chunks[last].valid &= (UInt64(1) << UInt64(kept)) - 1 }
     }
     while chunks.count < needed { chunks.append(HashChunk()) }

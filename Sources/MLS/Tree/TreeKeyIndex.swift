@@ -79,7 +79,8 @@ struct TreeKeyIndex: Sendable {
 struct ShardedCounts<Key: Hashable & Sendable>: Sendable {
   static var shardCount: Int { 256 }
 
-  private var shards: [[Key: Int]] = Array(repeating: [:], count: shardCount)
+  /// `UInt32` counts (a tree has fewer than 2^32 nodes) keep each bucket at 12 bytes.
+  private var shards: [[Key: UInt32]] = Array(repeating: [:], count: shardCount)
 
   init() {}
 
@@ -91,7 +92,7 @@ struct ShardedCounts<Key: Hashable & Sendable>: Sendable {
 
   /// How often `key` was counted (0 when never).
   subscript(key: Key) -> Int {
-    shards[Self.shard(of: key)][key] ?? 0
+    Int(shards[Self.shard(of: key)][key] ?? 0)
   }
 
   mutating func increment(_ key: Key) {
