@@ -5,8 +5,8 @@ import MLSCrypto
 ///
 /// Method (see docs/BENCHMARKS.md):
 /// - Node storage (`TreeNodes`): leaves and parents in chunks of `TreeNodes.chunkSize` slots,
-///   each chunk an array of `LeafNode?` or `ParentNode?` (inline fields included), plus the two
-///   outer arrays of chunk references.
+///   each allocated chunk an array of `LeafNode?` or `ParentNode?` (inline fields included;
+///   never-written blank chunks allocate nothing), plus the two outer arrays of chunk references.
 /// - Every heap array a node owns (keys, credential, the five capability lists, extensions,
 ///   signature, parent hash, unmerged leaves), each a 32-byte Swift array header plus its
 ///   elements rounded up to 16 bytes (malloc granularity). Arrays that share one buffer (the
@@ -83,8 +83,9 @@ enum Memory {
     let leafChunks = (leafSlots + chunk - 1) / chunk
     let parentChunks = (parentSlots + chunk - 1) / chunk
     var total = array(leafChunks, elementSize: 8) + array(parentChunks, elementSize: 8)
-    total += leafChunks * array(chunk, elementSize: MemoryLayout<LeafNode?>.stride)
-    total += parentChunks * array(chunk, elementSize: MemoryLayout<ParentNode?>.stride)
+    let stored = nodes.allocatedChunks
+    total += stored.leaves * array(chunk, elementSize: MemoryLayout<LeafNode?>.stride)
+    total += stored.parents * array(chunk, elementSize: MemoryLayout<ParentNode?>.stride)
     total += array(parentChunks, elementSize: 8) + parentChunks * array(chunk, elementSize: 4)
     var buffers = Buffers()
     var leaves = 0

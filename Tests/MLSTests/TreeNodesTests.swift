@@ -265,4 +265,32 @@ struct TreeNodesTests {
     #expect(leaves.count == 2)
     #expect(Set(leaves.map { Self.address($0.capabilities.versions) }).count == 1)
   }
+
+  @Test func blankChunksAllocateNothingUntilWritten() throws {
+    let chunk = TreeNodes.chunkSize
+    var nodes = try #require(TreeNodes([.leaf(TreeFixtures.leaf(0))]))
+    nodes.resize(to: 8 * chunk - 1)
+    #expect(nodes.allocatedChunks.leaves == 1)
+    #expect(nodes.allocatedChunks.parents == 0)
+    #expect(nodes.dropFirst().allSatisfy { $0 == nil })
+    // A write into a blank chunk, then into the partial last chunk after a shrink.
+    nodes.set(.leaf(TreeFixtures.leaf(9)), at: 2 * chunk + 4)
+    nodes.set(.parent(TreeFixtures.parent(9)), at: 2 * chunk + 5)
+    #expect(nodes.allocatedChunks.leaves == 2)
+    #expect(nodes.allocatedChunks.parents == 1)
+    #expect(nodes[2 * chunk + 4] == .leaf(TreeFixtures.leaf(9)))
+    #expect(nodes[2 * chunk + 5] == .parent(TreeFixtures.parent(9)))
+    nodes.resize(to: 2 * chunk + 9)
+    nodes.set(.leaf(TreeFixtures.leaf(10)), at: 2 * chunk + 8)
+    nodes.resize(to: 4 * chunk + 1)
+    #expect(nodes[2 * chunk + 8] == .leaf(TreeFixtures.leaf(10)))
+    #expect(nodes[2 * chunk + 10] == nil)
+    nodes.set(.leaf(TreeFixtures.leaf(11)), at: 2 * chunk + 62)
+    #expect(nodes[2 * chunk + 62] == .leaf(TreeFixtures.leaf(11)))
+    // Equality looks at nodes, not at how blank chunks are stored.
+    var other = try #require(TreeNodes(Array(nodes)))
+    #expect(other == nodes)
+    other.set(nil, at: 2 * chunk + 62)
+    #expect(other != nodes)
+  }
 }

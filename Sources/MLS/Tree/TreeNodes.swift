@@ -24,7 +24,8 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
   static let chunkMask = chunkSize - 1
 
   /// Leaf `i` is at `leafChunks[i >> chunkShift][i & chunkMask]`; every chunk is full except
-  /// possibly the last.
+  /// possibly the last. A chunk never written is an empty array: all blank, nothing allocated
+  /// (the padding of a tree to a power of two is mostly such chunks).
   private var leafChunks: [[LeafNode?]] = []
   /// Parent `2i + 1` is slot `i`, chunked the same way.
   private var parentChunks: [[ParentNode?]] = []
@@ -56,10 +57,14 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     let chunk = slot >> Self.chunkShift
     let offset = slot & Self.chunkMask
     if position & 1 == 0 {
-      guard let leaf = leafChunks[chunk][offset] else { return nil }
+      guard offset < leafChunks[chunk].count, let leaf = leafChunks[chunk][offset] else {
+        return nil
+      }
       return .leaf(leaf)
     }
-    guard let parent = parentChunks[chunk][offset] else { return nil }
+    guard offset < parentChunks[chunk].count, let parent = parentChunks[chunk][offset] else {
+      return nil
+    }
     return .parent(parent)
   }
 
@@ -70,22 +75,41 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     let chunk = slot >> Self.chunkShift
     let offset = slot & Self.chunkMask
     if position & 1 == 0 {
+      guard offset < leafChunks[chunk].count else { return true }
       if case .none = leafChunks[chunk][offset] { return true }
       return false
     }
+    guard offset < parentChunks[chunk].count else { return true }
     if case .none = parentChunks[chunk][offset] { return true }
     return false
   }
 
   /// The leaf at a leaf slot (node `2 * leaf`), if any.
   func leaf(_ leaf: Int) -> LeafNode? {
-    leafChunks[leaf >> Self.chunkShift][leaf & Self.chunkMask]
+    let offset = leaf & Self.chunkMask
+    let chunk = leaf >> Self.chunkShift
+    guard offset < leafChunks[chunk].count else { return nil }
+    return leafChunks[chunk][offset]
   }
 
   /// The parent at node `position` (odd), if any.
   func parent(at position: Int) -> ParentNode? {
     let slot = position >> 1
-    return parentChunks[slot >> Self.chunkShift][slot & Self.chunkMask]
+    let offset = slot & Self.chunkMask
+    let chunk = slot >> Self.chunkShift
+    guard offset < parentChunks[chunk].count else { return nil }
+    return parentChunks[chunk][offset]
+  }
+
+  /// How many chunks hold storage (the others are blank and allocate nothing), for memory
+  /// accounting.
+  public var allocatedChunks: (leaves: Int, parents: Int) {
+    (leafChunks.count(where: { !$0.isEmpty }), parentChunks.count(where: { !$0.isEmpty }))
+  }
+
+  /// The slots chunk `chunk` spans when there are `slots` in all.
+  private static func length(ofChunk chunk: Int, slots: Int) -> Int {
+    Swift.min(chunkSize, slots - chunk * chunkSize)
   }
 
   /// How many non-blank nodes the subtree under `position` holds (0 outside the tree).
@@ -137,15 +161,23 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     switch node {
     case .leaf(let leaf):
       guard position & 1 == 0 else { return false }
+      if leafChunks[chunk].isEmpty {
+        let length = Self.length(ofChunk: chunk, slots: (count + 1) / 2)
+        leafChunks[chunk] = Array(repeating: nil, count: length)
+      }
       leafChunks[chunk][offset] = leaf
     case .parent(let parent):
       guard position & 1 == 1 else { return false }
+      if parentChunks[chunk].isEmpty {
+        let length = Self.length(ofChunk: chunk, slots: count / 2)
+        parentChunks[chunk] = Array(repeating: nil, count: length)
+      }
       parentChunks[chunk][offset] = parent
     case nil:
       if position & 1 == 0 {
-        leafChunks[chunk][offset] = nil
+        if offset < leafChunks[chunk].count { leafChunks[chunk][offset] = nil }
       } else {
-        parentChunks[chunk][offset] = nil
+        if offset < parentChunks[chunk].count { parentChunks[chunk][offset] = nil }
       }
     }
     return true
@@ -176,17 +208,21 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
       fullCount = full
       Self.resize(&subtreeCounts, slots: fullCount / 2, blank: 0)
     }
-    Self.resize(&leafChunks, slots: (target + 1) / 2, blank: nil)
-    Self.resize(&parentChunks, slots: target / 2, blank: nil)
+    Self.resize(&leafChunks, slots: (target + 1) / 2, blank: nil, lazy: true)
+    Self.resize(&parentChunks, slots: target / 2, blank: nil, lazy: true)
     count = target
   }
 
   /// Makes `chunks` hold exactly `slots` slots: full chunks, then one partial chunk. Kept
   /// slots keep their values; new ones are blank.
-  private static func resize<Value>(_ chunks: inout [[Value]], slots: Int, blank: Value) {
+  ///
+  /// `lazy`: new chunks are left empty (all blank), and so is an empty last chunk.
+  private static func resize<Value>(
+    _ chunks: inout [[Value]], slots: Int, blank: Value, lazy: Bool = false
+  ) {
     let needed = (slots + chunkMask) >> chunkShift
     if chunks.count > needed { chunks.removeLast(chunks.count - needed) }
-    if let last = chunks.indices.last {
+    if let last = chunks.indices.last, !(lazy && chunks[last].isEmpty) {
       let wanted = Swift.min(chunkSize, slots - last * chunkSize)
       let have = chunks[last].count
       if have < wanted {
@@ -197,14 +233,14 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     }
     while chunks.count < needed {
       let wanted = Swift.min(chunkSize, slots - chunks.count * chunkSize)
-      chunks.append(Array(repeating: blank, count: wanted))
+      chunks.append(lazy ? [] : Array(repeating: blank, count: wanted))
     }
   }
 }
 
 extension TreeNodes: Equatable {
+  /// Node by node: a blank chunk may be stored empty or as blank slots.
   public static func == (lhs: TreeNodes, rhs: TreeNodes) -> Bool {
-    lhs.count == rhs.count && lhs.leafChunks == rhs.leafChunks
-      && lhs.parentChunks == rhs.parentChunks
+    lhs.count == rhs.count && lhs.elementsEqual(rhs)
   }
 }
