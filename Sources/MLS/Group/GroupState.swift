@@ -85,6 +85,14 @@ public struct GroupState: Sendable {
     tree.occupiedLeaves.compactMap { index in tree.leafNode(at: index).map { (index, $0) } }
   }
 
+  /// What the secret tree of this epoch holds: node secrets and sender ratchets (handshake and
+  /// application). RFC 9420 §9: both are derived on demand, so a new epoch holds one node
+  /// secret and no ratchet whatever the group size; for memory accounting.
+  public var secretTreeHeld: (nodeSecrets: Int, ratchets: Int) {
+    let tree = framingKeys.secretTree
+    return (tree.heldNodeSecretCount, tree.handshakeRatchets.count + tree.applicationRatchets.count)
+  }
+
   /// Proposals received in this epoch and not yet committed, in order.
   public var pendingProposals: [Proposal] { proposalCache.map(\.proposal) }
 

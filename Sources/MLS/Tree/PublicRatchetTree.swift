@@ -4,15 +4,17 @@ import MLSCodec
 ///
 /// (`RatchetTree` in Messages/ is the unchecked wire syntax; this is the checked, navigable tree.)
 ///
-/// One contiguous array of optional nodes in the array layout of Appendix C: leaf `i` at `2i`,
-/// parents at odd indices, always `2n - 1` nodes for `n` a power of two (§7.7: the tree is full).
+/// Optional nodes in the array layout of Appendix C: leaf `i` at `2i`, parents at odd indices,
+/// always `2n - 1` nodes for `n` a power of two (§7.7: the tree is full). They are stored in
+/// copy-on-write chunks (`TreeNodes`), so the copy every staged commit makes shares all but the
+/// chunks it changes.
 /// Trailing blank nodes exist only in memory; the wire form omits them (§12.4.3.3).
 ///
 /// Tree hashes are cached per node; every mutation clears the cache along the changed nodes'
 /// direct paths only, so re-hashing after a change costs O(log n) hashes (§7.8).
 public struct PublicRatchetTree: Sendable {
   /// The nodes, blank ones nil. `nodes.count == 2 * leafCount - 1`.
-  public private(set) var nodes: [Node?]
+  public private(set) var nodes: TreeNodes
   /// Per-node tree hashes for one hash algorithm; see TreeHash.swift.
   var hashCache: TreeHashCache
   /// Key and credential counts of the nodes, for O(1) validation lookups; see TreeKeyIndex.
@@ -20,10 +22,14 @@ public struct PublicRatchetTree: Sendable {
   /// Every leaf below this index is occupied, so the search for a blank leaf starts here
   /// (an Add must not scan the whole tree, §12.1.1).
   private var firstBlankLeafCandidate = 0
+  /// Shared storage for the capability lists members repeat (memory only; see the type).
+  private var interner = CapabilityInterner()
 
   /// A one-member tree, as created with a new group. RFC 9420 §11.
   public init(firstLeaf: LeafNode) {
-    nodes = [.leaf(firstLeaf)]
+    nodes = TreeNodes()
+    nodes.resize(to: 1)
+    nodes.set(.leaf(interner.intern(firstLeaf)), at: 0)
     hashCache = TreeHashCache(nodeCount: 1)
     keyIndex.insert(.leaf(firstLeaf))
   }
@@ -45,8 +51,14 @@ public struct PublicRatchetTree: Sendable {
     }
     var leafCount = 1
     while 2 * leafCount - 1 < given.count { leafCount *= 2 }
-    var padded = given
-    padded.append(contentsOf: repeatElement(nil, count: 2 * leafCount - 1 - given.count))
+    var interner = CapabilityInterner()
+    let shared = given.map { node -> Node? in
+      guard case .leaf(let leaf) = node else { return node }
+      return .leaf(interner.intern(leaf))
+    }
+    self.interner = interner
+    guard var padded = TreeNodes(shared) else { throw .nodeTypeMismatch(NodeIndex(0)) }
+    padded.resize(to: 2 * leafCount - 1)
     nodes = padded
     hashCache = TreeHashCache(nodeCount: padded.count)
     for node in given { keyIndex.insert(node) }
@@ -74,20 +86,21 @@ public struct PublicRatchetTree: Sendable {
   /// The range check comes first: from 2^31 up, doubling a leaf index into a node index wraps,
   /// and a wire index such as a GroupInfo `signer` would otherwise name a real member.
   public func leafNode(at leaf: LeafIndex) -> LeafNode? {
-    guard leaf.rawValue < leafCount, case .leaf(let value) = node(at: leaf.nodeIndex) else {
-      return nil
-    }
-    return value
+    guard leaf.rawValue < leafCount else { return nil }
+    return nodes.leaf(Int(leaf.rawValue))
   }
 
   /// The parent node at `index`, or nil when blank, a leaf, or outside the tree.
   public func parentNode(at index: NodeIndex) -> ParentNode? {
-    guard case .parent(let value) = node(at: index) else { return nil }
-    return value
+    guard !index.isLeaf, index.rawValue < nodes.count else { return nil }
+    return nodes.parent(at: Int(index.rawValue))
   }
 
   /// Whether the node is blank (nodes outside the tree count as blank).
-  public func isBlank(_ index: NodeIndex) -> Bool { node(at: index) == nil }
+  public func isBlank(_ index: NodeIndex) -> Bool {
+    guard index.rawValue < nodes.count else { return true }
+    return nodes.isBlank(at: Int(index.rawValue))
+  }
 
   /// The HPKE public key held at a node, if it is not blank.
   public func encryptionKey(at index: NodeIndex) -> [UInt8]? {
@@ -101,7 +114,7 @@ public struct PublicRatchetTree: Sendable {
   /// The indices of the non-blank leaves, left to right.
   public var occupiedLeaves: [LeafIndex] {
     stride(from: 0, to: nodes.count, by: 2).compactMap { index in
-      nodes[index] == nil ? nil : LeafIndex(UInt32(index / 2))
+      nodes.isBlank(at: index) ? nil : LeafIndex(UInt32(index / 2))
     }
   }
 
@@ -117,14 +130,15 @@ public struct PublicRatchetTree: Sendable {
     return result
   }
 
+  /// Skips subtrees without a non-blank node, so the cost is O(log N) per node of the result.
   private func appendResolution(of index: NodeIndex, to result: inout [NodeIndex]) {
-    switch node(at: index) {
-    case .leaf:
+    guard !hasEmptyResolution(index) else { return }
+    if index.isLeaf {
       result.append(index)
-    case .parent(let parent):
+    } else if let parent = parentNode(at: index) {
       result.append(index)
       result.append(contentsOf: parent.unmergedLeaves.map(\.nodeIndex))
-    case nil:
+    } else {
       guard let left = math.left(index), let right = math.right(index) else { return }
       appendResolution(of: left, to: &result)
       appendResolution(of: right, to: &result)
@@ -132,10 +146,11 @@ public struct PublicRatchetTree: Sendable {
   }
 
   /// Whether a node's resolution is empty: no non-blank node in its subtree. §4.1.2.
+  ///
+  /// O(1): the node storage keeps a count of non-blank nodes per subtree.
   public func hasEmptyResolution(_ index: NodeIndex) -> Bool {
-    if node(at: index) != nil { return false }
-    guard let left = math.left(index), let right = math.right(index) else { return true }
-    return hasEmptyResolution(left) && hasEmptyResolution(right)
+    guard index.rawValue < nodes.count else { return true }
+    return nodes.nonBlankCount(inSubtreeOf: Int(index.rawValue)) == 0
   }
 
   /// The direct path of a leaf paired with the copath child of each node, leaf to root. §4.1.2.
@@ -172,9 +187,24 @@ public struct PublicRatchetTree: Sendable {
   /// Sets (or blanks) one node and clears the cached hashes that depend on it.
   mutating func setNode(_ node: Node?, at index: NodeIndex) throws(RatchetTreeError) {
     guard index.rawValue < nodes.count else { throw .nodeOutOfRange(index) }
-    keyIndex.remove(nodes[Int(index.rawValue)])
-    keyIndex.insert(node)
-    nodes[Int(index.rawValue)] = node
+    switch node {
+    case .leaf where !index.isLeaf, .parent where index.isLeaf: throw .nodeTypeMismatch(index)
+    default: break
+    }
+    var node = node
+    if case .leaf(let leaf) = node { node = .leaf(interner.intern(leaf)) }
+    let old = nodes[Int(index.rawValue)]
+    // mergePath sets each new parent twice (key, then parent hash, §7.9): a parent replaced by
+    // one with the same key leaves the key counts as they are.
+    if case .parent(let before) = old, case .parent(let after) = node,
+      before.encryptionKey == after.encryptionKey
+    {
+      // Same key: nothing to recount.
+    } else {
+      keyIndex.remove(old)
+      keyIndex.insert(node)
+    }
+    nodes.set(node, at: Int(index.rawValue))
     if node == nil, index.rawValue % 2 == 0 {
       firstBlankLeafCandidate = min(firstBlankLeafCandidate, Int(index.rawValue / 2))
     }
@@ -185,8 +215,9 @@ public struct PublicRatchetTree: Sendable {
   public mutating func blankDirectPath(of leaf: LeafIndex) throws(RatchetTreeError) {
     guard math.contains(leaf) else { throw .leafOutOfRange(leaf) }
     for parent in math.directPath(leaf.nodeIndex) {
+      guard !nodes.isBlank(at: Int(parent.rawValue)) else { continue }
       keyIndex.remove(nodes[Int(parent.rawValue)])
-      nodes[Int(parent.rawValue)] = nil
+      nodes.set(nil, at: Int(parent.rawValue))
     }
     hashCache.invalidate(leaf.nodeIndex, math: math)
   }
@@ -208,12 +239,12 @@ public struct PublicRatchetTree: Sendable {
     }
     let math = math
     for parent in math.directPath(index.nodeIndex) {
-      guard case .parent(var value) = nodes[Int(parent.rawValue)] else { continue }
+      guard var value = nodes.parent(at: Int(parent.rawValue)) else { continue }
       let position = value.unmergedLeaves.firstIndex { $0 > index } ?? value.unmergedLeaves.count
       value.unmergedLeaves.insert(index, at: position)
-      nodes[Int(parent.rawValue)] = .parent(value)
+      nodes.set(.parent(value), at: Int(parent.rawValue))
     }
-    nodes[Int(index.nodeIndex.rawValue)] = .leaf(leaf)
+    nodes.set(.leaf(interner.intern(leaf)), at: Int(index.nodeIndex.rawValue))
     keyIndex.insert(.leaf(leaf))
     firstBlankLeafCandidate = Int(index.rawValue) + 1
     hashCache.invalidate(index.nodeIndex, math: math)
@@ -240,13 +271,13 @@ public struct PublicRatchetTree: Sendable {
   /// Whether the slot at `position` is blank, without copying the node out (a copy retains
   /// every array the node owns).
   private func isBlankSlot(_ position: Int) -> Bool {
-    if case .none = nodes[position] { true } else { false }
+    nodes.isBlank(at: position)
   }
 
   /// Doubles the tree: the old tree becomes the left subtree of a new blank root. §7.7.
   mutating func extend() {
     let added = nodes.count + 1
-    nodes.append(contentsOf: repeatElement(nil, count: added))
+    nodes.resize(to: nodes.count + added)
     hashCache.extend(by: added)
   }
 
@@ -255,7 +286,8 @@ public struct PublicRatchetTree: Sendable {
   /// Keeps 2^d leaves for the smallest d with 2^d above the rightmost non-blank leaf.
   mutating func truncate() {
     var lastOccupied = 0
-    for index in stride(from: nodes.count - 1, through: 0, by: -2) where nodes[index] != nil {
+    for index in stride(from: nodes.count - 1, through: 0, by: -2)
+    where !nodes.isBlank(at: index) {
       lastOccupied = index / 2
       break
     }
@@ -264,7 +296,7 @@ public struct PublicRatchetTree: Sendable {
     let count = 2 * leafCount - 1
     guard count < nodes.count else { return }
     for node in nodes[count...] { keyIndex.remove(node) }
-    nodes.removeLast(nodes.count - count)
+    nodes.resize(to: count)
     firstBlankLeafCandidate = min(firstBlankLeafCandidate, leafCount)
     hashCache.truncate(to: count)
   }

@@ -1,42 +1,123 @@
 import MLSCodec
 import MLSCrypto
 
-/// Cached tree hashes, one slot per node. RFC 9420 §7.8.
+/// Cached tree hashes, one slot per parent node. RFC 9420 §7.8.
+///
+/// Leaf hashes are not kept: one costs a single hash of the leaf, and after a change only the
+/// changed leaf and its sibling are hashed again, while keeping them would cost a hash per
+/// leaf of memory (the tree is padded to a power of two, so about 1.6 hashes per member).
 ///
 /// A slot is cleared whenever the node or anything below it changes; since a node's hash depends
 /// only on its subtree, clearing a changed node and its direct path keeps every other slot valid.
+///
+/// Stored flat and chunked, like `TreeNodes`: each chunk of `chunkSize` nodes keeps one byte
+/// buffer (hash length x `chunkSize`, allocated on the first write) and a validity bitmap. A copy
+/// of the tree shares every chunk; clearing a slot touches only the bitmap, and a write copies one
+/// chunk's buffer. One `[UInt8]` per node would cost an array header per hash and a retain per
+/// node whenever the cache is copied.
 struct TreeHashCache: Sendable {
+  /// Parent slots per chunk (one bit each in `HashChunk.valid`); parent `2i + 1` is slot `i`.
+  static let chunkShift = 6
+  static let chunkSize = 1 << chunkShift
+
+  struct HashChunk: Sendable {
+    /// Bit `i` set: slot `i` of `bytes` holds a valid hash.
+    var valid: UInt64 = 0
+    /// `chunkSize` hashes of `hashLength` bytes, or empty before the first write.
+    var bytes: [UInt8] = []
+  }
+
   var algorithm: HashAlgorithm?
-  var hashes: [[UInt8]?]
+  /// The output length of `algorithm`; every stored hash has it.
+  private var hashLength = 0
+  private(set) var chunks: [HashChunk]
+  private(set) var nodeCount: Int
+  /// Parent slots: `nodeCount / 2`.
+  private var slotCount: Int { nodeCount / 2 }
   /// How many node hashes were computed (a testing hook for the O(log n) update cost).
   var computations = 0
 
   init(nodeCount: Int) {
-    hashes = Array(repeating: nil, count: nodeCount)
+    self.nodeCount = nodeCount
+    chunks = Array(repeating: HashChunk(), count: Self.chunks(for: nodeCount / 2))
+  }
+
+  private static func chunks(for slots: Int) -> Int {
+    (slots + chunkSize - 1) >> chunkShift
+  }
+
+  /// The cached hash of a parent node, if valid (never for a leaf).
+  subscript(node: Int) -> [UInt8]? {
+    guard node >= 0, node < nodeCount, node & 1 == 1 else { return nil }
+    let slot = node >> 1
+    let chunk = chunks[slot >> Self.chunkShift]
+    let offset = slot & (Self.chunkSize - 1)
+    guard chunk.valid & (1 << UInt64(offset)) != 0 else { return nil }
+    let start = offset * hashLength
+    return Array(chunk.bytes[start..<start + hashLength])
+  }
+
+  /// Stores a parent's hash. Leaves, and hashes of another length than the algorithm's, are
+  /// not cached.
+  mutating func store(_ hash: [UInt8], at node: Int) {
+    guard node >= 0, node < nodeCount, node & 1 == 1, hash.count == hashLength, hashLength > 0
+    else { return }
+    let slot = node >> 1
+    let index = slot >> Self.chunkShift
+    let offset = slot & (Self.chunkSize - 1)
+    if chunks[index].bytes.isEmpty {
+      chunks[index].bytes = Array(repeating: 0, count: hashLength * Self.chunkSize)
+    }
+    let start = offset * hashLength
+    chunks[index].bytes.replaceSubrange(start..<start + hashLength, with: hash)
+    chunks[index].valid |= 1 << UInt64(offset)
+  }
+
+  /// Clears one slot.
+  private mutating func clear(_ node: Int) {
+    guard node >= 0, node < nodeCount, node & 1 == 1 else { return }
+    let slot = node >> 1
+    let bit: UInt64 = 1 << UInt64(slot & (Self.chunkSize - 1))
+    let index = slot >> Self.chunkShift
+    if chunks[index].valid & bit != 0 { chunks[index].valid &= ~bit }
   }
 
   /// Clears the slot of `node` and of every node on its direct path.
   mutating func invalidate(_ node: NodeIndex, math: TreeMath) {
-    guard node.rawValue < hashes.count else { return }
-    hashes[Int(node.rawValue)] = nil
-    for parent in math.directPath(node) { hashes[Int(parent.rawValue)] = nil }
+    guard node.rawValue < nodeCount else { return }
+    clear(Int(node.rawValue))
+    for parent in math.directPath(node) { clear(Int(parent.rawValue)) }
   }
 
   /// Adds empty slots for the new right half and root; the old nodes keep their indices and
   /// subtrees, so their hashes stay valid.
   mutating func extend(by count: Int) {
-    hashes.append(contentsOf: repeatElement(nil, count: count))
+    resize(to: nodeCount + count)
   }
 
   /// Drops the slots of the removed right half and root.
   mutating func truncate(to count: Int) {
-    hashes.removeLast(hashes.count - count)
+    resize(to: count)
+  }
+
+  private mutating func resize(to count: Int) {
+    let target = max(count, 0)
+    let needed = Self.chunks(for: target / 2)
+    if chunks.count > needed { chunks.removeLast(chunks.count - needed) }
+    // Slots past the new end in the last chunk must not survive a later growth.
+    if target < nodeCount, let last = chunks.indices.last {
+      let kept = target / 2 - last * Self.chunkSize
+      if kept < Self.chunkSize { chunks[last].valid &= (UInt64(1) << UInt64(kept)) - 1 }
+    }
+    while chunks.count < needed { chunks.append(HashChunk()) }
+    nodeCount = target
   }
 
   /// Starts over for another hash algorithm.
   mutating func reset(for algorithm: HashAlgorithm) {
     self.algorithm = algorithm
-    hashes = Array(repeating: nil, count: hashes.count)
+    hashLength = algorithm.outputLength
+    chunks = Array(repeating: HashChunk(), count: chunks.count)
   }
 }
 
@@ -79,7 +160,7 @@ extension PublicRatchetTree {
   private mutating func cachedTreeHash(of index: NodeIndex, using algorithm: HashAlgorithm) throws
     -> [UInt8]
   {
-    if let cached = hashCache.hashes[Int(index.rawValue)] { return cached }
+    if let cached = hashCache[Int(index.rawValue)] { return cached }
     var writer = TLSWriter()
     if let leaf = index.leafIndex {
       writer.write(NodeTypeCode.leaf)
@@ -97,7 +178,7 @@ extension PublicRatchetTree {
       try writer.writeOpaque(rightHash)
     }
     let digest = try Digest.hash(algorithm, writer.bytes)
-    hashCache.hashes[Int(index.rawValue)] = digest
+    hashCache.store(digest, at: Int(index.rawValue))
     hashCache.computations += 1
     return digest
   }

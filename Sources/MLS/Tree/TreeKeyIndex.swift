@@ -7,13 +7,16 @@
 /// and adding linear in the group size; these counts answer in O(1) and cost O(1) per changed
 /// node. Counts rather than sets, because a tree read from the wire may repeat a key until
 /// validation rejects it.
+///
+/// The per-key counts are sharded (`ShardedCounts`): every staged commit mutates a copy of the
+/// tree, and one dictionary of N keys would be copied whole by the first write to that copy.
 struct TreeKeyIndex: Sendable {
   /// Leaves per signature key.
-  private var signatureKeys: [[UInt8]: Int] = [:]
+  private var signatureKeys = ShardedCounts<[UInt8]>()
   /// Leaves per encryption key.
-  private var leafEncryptionKeys: [[UInt8]: Int] = [:]
+  private var leafEncryptionKeys = ShardedCounts<[UInt8]>()
   /// Parent nodes per encryption key.
-  private var parentEncryptionKeys: [[UInt8]: Int] = [:]
+  private var parentEncryptionKeys = ShardedCounts<[UInt8]>()
   /// Leaves per credential type in use.
   private(set) var credentialTypes: [CredentialType: Int] = [:]
   /// Leaves per set of credential types listed in their capabilities.
@@ -22,26 +25,26 @@ struct TreeKeyIndex: Sendable {
   init() {}
 
   /// How many leaves carry this signature key.
-  func leafCount(signatureKey key: [UInt8]) -> Int { signatureKeys[key] ?? 0 }
+  func leafCount(signatureKey key: [UInt8]) -> Int { signatureKeys[key] }
 
   /// How many leaves carry this encryption key.
-  func leafCount(encryptionKey key: [UInt8]) -> Int { leafEncryptionKeys[key] ?? 0 }
+  func leafCount(encryptionKey key: [UInt8]) -> Int { leafEncryptionKeys[key] }
 
   /// Whether any node, leaf or parent, carries this encryption key.
   func containsEncryptionKey(_ key: [UInt8]) -> Bool {
-    leafEncryptionKeys[key] != nil || parentEncryptionKeys[key] != nil
+    leafEncryptionKeys[key] > 0 || parentEncryptionKeys[key] > 0
   }
 
   /// Counts a node that enters the tree.
   mutating func insert(_ node: Node?) {
     switch node {
     case .leaf(let leaf):
-      signatureKeys[leaf.signatureKey, default: 0] += 1
-      leafEncryptionKeys[leaf.encryptionKey, default: 0] += 1
+      signatureKeys.increment(leaf.signatureKey)
+      leafEncryptionKeys.increment(leaf.encryptionKey)
       credentialTypes[leaf.credential.credentialType, default: 0] += 1
       supportedCredentialSets[Set(leaf.capabilities.credentials), default: 0] += 1
     case .parent(let parent):
-      parentEncryptionKeys[parent.encryptionKey, default: 0] += 1
+      parentEncryptionKeys.increment(parent.encryptionKey)
     case nil:
       return
     }
@@ -51,12 +54,12 @@ struct TreeKeyIndex: Sendable {
   mutating func remove(_ node: Node?) {
     switch node {
     case .leaf(let leaf):
-      Self.decrement(&signatureKeys, leaf.signatureKey)
-      Self.decrement(&leafEncryptionKeys, leaf.encryptionKey)
+      signatureKeys.decrement(leaf.signatureKey)
+      leafEncryptionKeys.decrement(leaf.encryptionKey)
       Self.decrement(&credentialTypes, leaf.credential.credentialType)
       Self.decrement(&supportedCredentialSets, Set(leaf.capabilities.credentials))
     case .parent(let parent):
-      Self.decrement(&parentEncryptionKeys, parent.encryptionKey)
+      parentEncryptionKeys.decrement(parent.encryptionKey)
     case nil:
       return
     }
@@ -66,4 +69,40 @@ struct TreeKeyIndex: Sendable {
     guard let count = counts[key] else { return }
     counts[key] = count > 1 ? count - 1 : nil
   }
+}
+
+/// Occurrence counts per key, split over `shardCount` dictionaries by the key's hash.
+///
+/// A copy shares every shard; a write copies one shard of about N / `shardCount` entries (plus
+/// the outer array of shard references) instead of the whole table. `Hasher` is seeded per
+/// process, so keys chosen by a peer cannot be steered into one shard.
+struct ShardedCounts<Key: Hashable & Sendable>: Sendable {
+  static var shardCount: Int { 256 }
+
+  /// `UInt32` counts (a tree has fewer than 2^32 nodes) keep each bucket at 12 bytes.
+  private var shards: [[Key: UInt32]] = Array(repeating: [:], count: shardCount)
+
+  init() {}
+
+  private static func shard(of key: Key) -> Int {
+    var hasher = Hasher()
+    hasher.combine(key)
+    return hasher.finalize() & (shardCount - 1)
+  }
+
+  /// How often `key` was counted (0 when never).
+  subscript(key: Key) -> Int {
+    Int(shards[Self.shard(of: key)][key] ?? 0)
+  }
+
+  mutating func increment(_ key: Key) {
+    shards[Self.shard(of: key)][key, default: 0] += 1
+  }
+
+  mutating func decrement(_ key: Key) {
+    let shard = Self.shard(of: key)
+    guard let count = shards[shard][key] else { return }
+    shards[shard][key] = count > 1 ? count - 1 : nil
+  }
+
 }
