@@ -30,10 +30,9 @@ extension CipherSuiteProvider {
   public func encryptWithLabel(
     publicKey: [UInt8], label: String, context: [UInt8], plaintext: [UInt8]
   ) throws(CryptoError) -> (kemOutput: [UInt8], ciphertext: [UInt8]) {
-    let info = try Self.encryptContext(label: label, context: context)
-    let sealed = try hpke.seal(
-      recipientPublicKey: publicKey, info: info, aad: [], plaintext: plaintext)
-    return (sealed.enc, sealed.ciphertext)
+    try encryptWithLabel(
+      publicKey: publicKey, prepared: prepareEncryptContext(label: label, context: context),
+      plaintext: plaintext)
   }
 
   /// An EncryptContext hashed once, for many `encryptWithLabel(publicKey:prepared:plaintext:)`
@@ -46,8 +45,8 @@ extension CipherSuiteProvider {
   public func prepareEncryptContext(
     label: String, context: [UInt8]
   ) throws(CryptoError) -> PreparedEncryptContext {
-    let info = try Self.encryptContext(label: label, context: context)
-    return PreparedEncryptContext(infoHash: try hpke.infoHash(info))
+    let parts = try Self.encryptContextParts(label: label, context: context)
+    return PreparedEncryptContext(infoHash: try hpke.infoHash(parts: parts))
   }
 
   /// EncryptWithLabel with a prepared EncryptContext: the same output as
@@ -65,9 +64,25 @@ extension CipherSuiteProvider {
     privateKey: SecretBytes, label: String, context: [UInt8], kemOutput: [UInt8],
     ciphertext: [UInt8]
   ) throws(CryptoError) -> [UInt8] {
-    let info = try Self.encryptContext(label: label, context: context)
-    return try hpke.open(
-      enc: kemOutput, recipientPrivateKey: privateKey, info: info, aad: [], ciphertext: ciphertext)
+    let parts = try Self.encryptContextParts(label: label, context: context)
+    var receiver = try hpke.setupReceiver(
+      enc: kemOutput, recipientPrivateKey: privateKey, infoHash: hpke.infoHash(parts: parts))
+    return try receiver.open(aad: [], ciphertext: ciphertext)
+  }
+
+  /// EncryptContext as two parts, the header (label and the context's length) and the context
+  /// itself, so a large context (a Welcome's encrypted GroupInfo) is hashed without a copy.
+  static func encryptContextParts(
+    label: String, context: [UInt8]
+  ) throws(CryptoError) -> [[UInt8]] {
+    var writer = TLSWriter()
+    do {
+      try writer.writeOpaque(Array("MLS 1.0 \(label)".utf8))
+      try writer.writeVarint(context.count)
+    } catch {
+      throw .invalidLength("EncryptContext field too long for a varint")
+    }
+    return [writer.bytes, context]
   }
 
   /// EncryptContext { opaque label<V> = "MLS 1.0 " + Label; opaque context<V>; }. RFC 9420 §5.1.3.

@@ -22,6 +22,13 @@ struct HPKEProviderTests {
     #expect(encoded == [9] + Array("MLS 1.0 X".utf8) + [2, 1, 2])
     let empty = try CipherSuiteProvider.encryptContext(label: "", context: [])
     #expect(empty == [8] + Array("MLS 1.0 ".utf8) + [0])
+    // The parts hashed without a joined copy are the same bytes.
+    let large = [UInt8](repeating: 3, count: 300)
+    let parts = try CipherSuiteProvider.encryptContextParts(label: "Welcome", context: large)
+    #expect(
+      parts.flatMap { $0 }
+        == (try CipherSuiteProvider.encryptContext(label: "Welcome", context: large)))
+    #expect(parts[0] == [15] + Array("MLS 1.0 Welcome".utf8) + [0x41, 0x2C])
   }
 
   @Test(arguments: CipherSuite.all)

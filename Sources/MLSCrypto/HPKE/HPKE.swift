@@ -118,12 +118,25 @@ public struct HPKE: Sendable {
     enc: [UInt8], recipientPrivateKey: SecretBytes, info: [UInt8], psk: HPKEPreSharedKey? = nil,
     senderPublicKey: [UInt8]? = nil
   ) throws(CryptoError) -> HPKEReceiverContext {
+    try setupReceiver(
+      enc: enc, recipientPrivateKey: recipientPrivateKey, infoHash: infoHash(info), psk: psk,
+      senderPublicKey: senderPublicKey)
+  }
+
+  /// SetupBaseR / ... with a precomputed `infoHash(parts:)`. RFC 9180 §5.1.
+  public func setupReceiver(
+    enc: [UInt8], recipientPrivateKey: SecretBytes, infoHash: InfoHash,
+    psk: HPKEPreSharedKey? = nil, senderPublicKey: [UInt8]? = nil
+  ) throws(CryptoError) -> HPKEReceiverContext {
+    guard infoHash.suiteID == kdfLabeled.suiteID else {
+      throw .library("info_hash prepared for another HPKE suite")
+    }
     let mode = try Self.mode(psk: psk, authenticated: senderPublicKey != nil)
     let recipient = try dhkem.keyPair(privateKey: recipientPrivateKey)
     let sharedSecret = try dhkem.decap(
       enc: enc, recipient: recipient, senderPublicKey: senderPublicKey)
-    let hash = try kdfLabeled.extract(label: "info_hash", publicIKM: info).revealed()
-    let core = try keySchedule(mode: mode, sharedSecret: sharedSecret, infoHash: hash, psk: psk)
+    let core = try keySchedule(
+      mode: mode, sharedSecret: sharedSecret, infoHash: infoHash.bytes, psk: psk)
     return HPKEReceiverContext(core: core)
   }
 
@@ -166,8 +179,13 @@ public struct HPKE: Sendable {
 
   /// Hashes `info` for `seal(recipientPublicKey:infoHash:aad:plaintext:)`.
   public func infoHash(_ info: [UInt8]) throws(CryptoError) -> InfoHash {
-    let hash = try kdfLabeled.extract(label: "info_hash", publicIKM: info)
-    return InfoHash(suiteID: kdfLabeled.suiteID, bytes: hash.revealed())
+    try infoHash(parts: [info])
+  }
+
+  /// Hashes the info made of `parts` in order, without joining them.
+  public func infoHash(parts: [[UInt8]]) throws(CryptoError) -> InfoHash {
+    let hash = try kdfLabeled.extract(label: "info_hash", publicParts: parts)
+    return InfoHash(suiteID: kdfLabeled.suiteID, bytes: hash)
   }
 
   // MARK: Single-shot

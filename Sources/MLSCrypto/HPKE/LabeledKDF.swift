@@ -24,6 +24,13 @@ struct LabeledKDF: Sendable {
   }
 
   /// LabeledExtract with a public input (info, psk_id) and an empty salt.
+  /// LabeledExtract("", label, ikm) of a public ikm given as consecutive parts, hashed where
+  /// they lie (no joined copy, nothing to wipe).
+  func extract(label: String, publicParts: [[UInt8]]) throws(CryptoError) -> [UInt8] {
+    let prefix = Self.version + suiteID + Array(label.utf8)
+    return try HKDF.extract(hash, salt: [], ikmParts: [prefix] + publicParts)
+  }
+
   func extract(label: String, publicIKM: [UInt8]) throws(CryptoError) -> SecretBytes {
     try extract(salt: SecretBytes(zeros: 0), label: label, ikm: SecretBytes(publicIKM))
   }

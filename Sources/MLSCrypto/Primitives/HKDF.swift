@@ -14,6 +14,24 @@ public enum HKDF {
     try HMAC.mac(alg, key: salt, data: ikm)
   }
 
+  /// HKDF-Extract(salt, IKM) of a public IKM given as consecutive parts, fed to the HMAC where
+  /// they lie: a large IKM (an HPKE info carrying a whole encrypted GroupInfo) is never copied.
+  static func extract(_ alg: HashAlgorithm, salt: [UInt8], ikmParts: [[UInt8]])
+    throws(CryptoError) -> [UInt8]
+  {
+    try withRawBytes(salt) { (saltBytes) throws(CryptoError) -> [UInt8] in
+      let context = try HMACContext(alg, key: saltBytes)
+      for part in ikmParts {
+        try withRawBytes(part) { (bytes) throws(CryptoError) in try context.update(bytes) }
+      }
+      return try [UInt8](unsafeUninitializedCapacity: alg.outputLength) {
+        (out, initialized) throws(CryptoError) in
+        try context.finish(into: UnsafeMutableRawBufferPointer(out))
+        initialized = alg.outputLength
+      }
+    }
+  }
+
   /// HKDF-Extract on secrets, the output kept in wiped storage (MLS key schedule, §8).
   public static func extract(_ alg: HashAlgorithm, salt: SecretBytes, ikm: SecretBytes)
     throws(CryptoError) -> SecretBytes
