@@ -64,6 +64,19 @@ struct Floors: Sendable {
     return Floors(sign: sign, verify: verify, derive: derive, seal: seal, hpkeSeal: hpkeSeal)
   }
 
+  /// One signature over `length` bytes (raw libsodium for Ed25519, else the provider's
+  /// SignWithLabel): the floor of signing a GroupInfo that carries the tree.
+  static func sign(length: Int, provider: CipherSuiteProvider, reps: Int) throws -> Stats {
+    let message = [UInt8](repeating: 0x5A, count: length)
+    if provider.signatureScheme == .ed25519 {
+      return try ed25519(message: message, reps: reps).0
+    }
+    let pair = try provider.generateSignatureKeyPair()
+    return try Measure.run(reps: reps, warmup: 1) {
+      _ = try provider.signWithLabel(privateKey: pair.privateKey, label: "bench", content: message)
+    }
+  }
+
   private static func ed25519(message: [UInt8], reps: Int) throws -> (Stats, Stats) {
     guard sodium_init() >= 0 else { throw Failure.library("sodium_init") }
     var publicKey = [UInt8](repeating: 0, count: 32)
