@@ -15,12 +15,13 @@ struct Options {
   var profile: String?
 
   static let profiles = [
-    "process", "commit", "add", "join", "fresh", "encrypt", "decrypt", "create",
+    "process", "commit", "add", "join", "fresh", "fresh-process", "encrypt", "decrypt", "create",
   ]
 
   static let usage = """
     usage: spacepanda-bench [--json] [--large] [--suite N] [--sizes a,b,c] [--reps N]
-                            [--profile process|commit|add|join|fresh|encrypt|decrypt|create]
+                            [--profile process|commit|add|join|fresh|fresh-process|encrypt|
+                                      decrypt|create]
     """
 
   init(arguments: [String]) throws {

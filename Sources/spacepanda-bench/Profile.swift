@@ -3,7 +3,7 @@ import MLS
 import MLSCrypto
 
 /// `--profile ROW`: repeats one operation on a FULL group so a profiler (perf, callgrind) sees
-/// little else than it. ROW: process, commit, fresh, add, join, encrypt, decrypt (100 B, leaf 0
+/// little else than it. ROW: process, commit, fresh, fresh-process, add, join, encrypt, decrypt (100 B, leaf 0
 /// to leaf N-1), create (a group of N in one commit). Prints the mean time per repetition.
 enum Profile {
   static func run(options: Options) throws {
@@ -13,7 +13,7 @@ enum Profile {
     for index in 0...size { clients.append(try Client.make(index, provider: provider)) }
     let full = try Scenario.build(
       provider: provider, creator: clients[0], members: Array(clients[1..<size]),
-      full: options.profile != "fresh")
+      full: !(options.profile ?? "").hasPrefix("fresh"))
     let addProposal = [Proposal.add(Add(keyPackage: clients[size].bundle.keyPackage))]
     var sender = full.creator
     let update = try sender.commit(forcePath: true).commit
@@ -43,7 +43,7 @@ enum Profile {
         _ = try Scenario.createGroup(
           provider: provider, creator: clients[0], members: Array(clients[1..<size]))
       }
-    case "process":
+    case "process", "fresh-process":
       body = {
         var state = full.receiver
         _ = try state.process(update)
