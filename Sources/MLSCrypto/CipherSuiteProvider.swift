@@ -85,14 +85,7 @@ public struct CipherSuiteProvider: Sendable {
   public func expandWithLabels(
     secret: SecretBytes, _ requests: [(label: String, context: [UInt8], length: Int)]
   ) throws(CryptoError) -> [SecretBytes] {
-    var infos: [(info: [UInt8], length: Int)] = []
-    infos.reserveCapacity(requests.count)
-    for request in requests {
-      let info = try Self.kdfLabel(
-        label: request.label, context: request.context, length: request.length)
-      infos.append((info, request.length))
-    }
-    return try HKDF.expand(hash, prk: secret, requests: infos)
+    try HKDF.expand(hash, prk: secret, requests: Self.kdfLabels(requests))
   }
 
   /// `expandWithLabels` with a secret already keyed for HMAC (`hmacKey(for:)`), for a secret
@@ -101,14 +94,21 @@ public struct CipherSuiteProvider: Sendable {
     key: HMACKey, _ requests: [(label: String, context: [UInt8], length: Int)]
   ) throws(CryptoError) -> [SecretBytes] {
     guard key.hash == hash else { throw .invalidLength("HMAC key of another hash") }
+    return try HKDF.expand(key: key, requests: Self.kdfLabels(requests))
+  }
+
+  /// The KDFLabel info of each request, with its length.
+  static func kdfLabels(
+    _ requests: [(label: String, context: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [(info: [UInt8], length: Int)] {
     var infos: [(info: [UInt8], length: Int)] = []
     infos.reserveCapacity(requests.count)
     for request in requests {
-      let info = try Self.kdfLabel(
+      let info = try kdfLabel(
         label: request.label, context: request.context, length: request.length)
       infos.append((info, request.length))
     }
-    return try HKDF.expand(key: key, requests: infos)
+    return infos
   }
 
   /// `secret` keyed for HMAC under the suite hash once, for `expandWithLabels(key:_:)`.

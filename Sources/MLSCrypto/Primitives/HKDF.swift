@@ -94,23 +94,7 @@ public enum HKDF {
   ) throws(CryptoError) -> [SecretBytes] {
     for request in requests { try checkLength(alg, request.length) }
     return try prk.withUnsafeBytes { (prkBytes) throws(CryptoError) -> [SecretBytes] in
-      let context = try HMACContext(alg, key: prkBytes)
-      return try withBlock(alg) { (block) throws(CryptoError) -> [SecretBytes] in
-        var results: [SecretBytes] = []
-        results.reserveCapacity(requests.count)
-        var fresh = true
-        for request in requests {
-          let output = try withRawBytes(request.info) {
-            (infoBytes) throws(CryptoError) -> SecretBytes in
-            try SecretBytes(count: request.length) { (out) throws(CryptoError) in
-              try expandBlocks(context, fresh: fresh, info: infoBytes, block: block, into: out)
-            }
-          }
-          if request.length > 0 { fresh = false }
-          results.append(output)
-        }
-        return results
-      }
+      try expandAll(HMACContext(alg, key: prkBytes), alg, requests)
     }
   }
 
@@ -119,8 +103,15 @@ public enum HKDF {
     throws(CryptoError) -> [SecretBytes]
   {
     for request in requests { try checkLength(key.hash, request.length) }
-    let context = try HMACContext(key)
-    return try withBlock(key.hash) { (block) throws(CryptoError) -> [SecretBytes] in
+    return try expandAll(HMACContext(key), key.hash, requests)
+  }
+
+  /// The requests' outputs in order, from one keyed context (restarted between blocks).
+  private static func expandAll(
+    _ context: consuming HMACContext, _ alg: HashAlgorithm,
+    _ requests: [(info: [UInt8], length: Int)]
+  ) throws(CryptoError) -> [SecretBytes] {
+    try withBlock(alg) { (block) throws(CryptoError) -> [SecretBytes] in
       var results: [SecretBytes] = []
       results.reserveCapacity(requests.count)
       var fresh = true
