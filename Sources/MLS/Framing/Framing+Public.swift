@@ -39,13 +39,24 @@ public enum Framing {
     _ authenticated: AuthenticatedContent, groupContext: GroupContext,
     signaturePublicKey: [UInt8], provider: CipherSuiteProvider
   ) throws(FramingError) {
-    let tbs = FramedContentTBS(
+    try verifySignature(
+      authenticated, encodedContent: encode(authenticated.content, "FramedContent"),
+      groupContext: groupContext, signaturePublicKey: signaturePublicKey, provider: provider)
+  }
+
+  /// `verifySignature` with the content's encoding already made (`encodedContent` must be
+  /// `authenticated.content` encoded): a received commit is encoded once for its signature,
+  /// membership tag and transcript hash, not once for each (a path to N leaves is ~100 B a leaf).
+  static func verifySignature(
+    _ authenticated: AuthenticatedContent, encodedContent: [UInt8], groupContext: GroupContext,
+    signaturePublicKey: [UInt8], provider: CipherSuiteProvider
+  ) throws(FramingError) {
+    let tbs = try contentTBS(
       wireFormat: authenticated.wireFormat, content: authenticated.content,
-      context: groupContext)
-    let encoded = try encode(tbs, "FramedContentTBS")
+      encodedContent: encodedContent, groupContext: groupContext)
     do throws(CryptoError) {
       try provider.verifyWithLabel(
-        publicKey: signaturePublicKey, label: signatureLabel, content: encoded,
+        publicKey: signaturePublicKey, label: signatureLabel, content: tbs.bytes,
         signature: authenticated.auth.signature)
     } catch .invalidSignature {
       throw .invalidSignature
@@ -102,6 +113,16 @@ public enum Framing {
   public static func unprotectPublic(
     _ message: PublicMessage, keys: FramingKeys, provider: CipherSuiteProvider
   ) throws(FramingError) -> AuthenticatedContent {
+    try unprotectPublic(
+      message, encodedContent: encode(message.content, "FramedContent"), keys: keys,
+      provider: provider)
+  }
+
+  /// `unprotectPublic` with `message.content` already encoded (see `verifySignature`).
+  static func unprotectPublic(
+    _ message: PublicMessage, encodedContent: [UInt8], keys: FramingKeys,
+    provider: CipherSuiteProvider
+  ) throws(FramingError) -> AuthenticatedContent {
     let content = message.content
     try checkGroupAndEpoch(groupID: content.groupID, epoch: content.epoch, keys: keys)
     try checkPublicSender(content)
@@ -111,8 +132,8 @@ public enum Framing {
     if case .member = content.sender {
       guard let received = message.membershipTag else { throw .missingMembershipTag }
       let expected = try computeMembershipTag(
-        authenticated, groupContext: keys.groupContext, membershipKey: keys.membershipKey,
-        provider: provider)
+        authenticated, encodedContent: encodedContent, groupContext: keys.groupContext,
+        membershipKey: keys.membershipKey, provider: provider)
       guard ConstantTime.equals(expected, received) else { throw .invalidMembershipTag }
     } else if message.membershipTag != nil {
       throw .malformed("membership_tag")
@@ -125,14 +146,46 @@ public enum Framing {
     _ authenticated: AuthenticatedContent, groupContext: GroupContext, membershipKey: SecretBytes,
     provider: CipherSuiteProvider
   ) throws(FramingError) -> [UInt8] {
-    let tbs = FramedContentTBS(
+    try computeMembershipTag(
+      authenticated, encodedContent: encode(authenticated.content, "FramedContent"),
+      groupContext: groupContext, membershipKey: membershipKey, provider: provider)
+  }
+
+  /// `MAC(membership_key, AuthenticatedContentTBM)` with the content already encoded.
+  static func computeMembershipTag(
+    _ authenticated: AuthenticatedContent, encodedContent: [UInt8], groupContext: GroupContext,
+    membershipKey: SecretBytes, provider: CipherSuiteProvider
+  ) throws(FramingError) -> [UInt8] {
+    var tbm = try contentTBS(
       wireFormat: authenticated.wireFormat, content: authenticated.content,
-      context: groupContext)
-    let tbm = AuthenticatedContentTBM(contentTBS: tbs, auth: authenticated.auth)
-    let encoded = try encode(tbm, "AuthenticatedContentTBM")
-    return try crypto { () throws(CryptoError) -> [UInt8] in
-      try provider.mac(key: membershipKey, data: encoded)
+      encodedContent: encodedContent, groupContext: groupContext)
+    do {
+      try authenticated.auth.validate(for: authenticated.content.contentType)
+      try tbm.write(authenticated.auth)
+    } catch {
+      throw .malformed("AuthenticatedContentTBM")
     }
+    return try crypto { () throws(CryptoError) -> [UInt8] in
+      try provider.mac(key: membershipKey, data: tbm.bytes)
+    }
+  }
+
+  /// FramedContentTBS (§6.1) around an encoded FramedContent: version, wire format, the
+  /// content, and the GroupContext for senders that sign it.
+  static func contentTBS(
+    wireFormat: WireFormat, content: FramedContent, encodedContent: [UInt8],
+    groupContext: GroupContext
+  ) throws(FramingError) -> TLSWriter {
+    var writer = TLSWriter(reservingCapacity: encodedContent.count + 512)
+    do {
+      try writer.write(ProtocolVersion.mls10)
+      try writer.write(wireFormat)
+      writer.writeRaw(encodedContent)
+      if content.sender.signsGroupContext { try writer.write(groupContext) }
+    } catch {
+      throw .malformed("FramedContentTBS")
+    }
+    return writer
   }
 
   /// Which senders may send what in a PublicMessage. RFC 9420 §6.2, §12.1.8, §12.4.3.2.

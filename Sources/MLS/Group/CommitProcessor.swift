@@ -65,10 +65,15 @@ extension GroupState {
     }
     var keys = framingKeys
     let authenticated: AuthenticatedContent
+    // The content is encoded once: the signature, the membership tag and (for a commit) the
+    // transcript hash all cover it, and a commit with a path is large.
+    let encodedContent: [UInt8]
     switch message.body {
     case .publicMessage(let public_):
+      encodedContent = try GroupCodec.encode(public_.content, "FramedContent")
       authenticated = try GroupError.wrap {
-        try Framing.unprotectPublic(public_, keys: keys, provider: provider)
+        try Framing.unprotectPublic(
+          public_, encodedContent: encodedContent, keys: keys, provider: provider)
       }
     case .privateMessage(let private_):
       let tree = self.tree
@@ -76,6 +81,7 @@ extension GroupState {
         try Framing.unprotectPrivate(
           private_, keys: &keys, isMember: { tree.leafNode(at: $0) != nil }, provider: provider)
       }
+      encodedContent = try GroupCodec.encode(authenticated.content, "FramedContent")
     default:
       throw .unexpectedWireFormat
     }
@@ -83,8 +89,8 @@ extension GroupState {
     let signatureKey = try senderSignatureKey(content)
     try GroupError.wrap {
       try Framing.verifySignature(
-        authenticated, groupContext: groupContext, signaturePublicKey: signatureKey,
-        provider: provider)
+        authenticated, encodedContent: encodedContent, groupContext: groupContext,
+        signaturePublicKey: signatureKey, provider: provider)
     }
     switch content.content {
     case .application(let data):
@@ -107,7 +113,7 @@ extension GroupState {
         sender: content.sender, authenticatedData: content.authenticatedData,
         content: .proposal(proposal, reference: reference))
     case .commit(let commit):
-      let staged = try stageCommit(authenticated, commit: commit)
+      let staged = try stageCommit(authenticated, commit: commit, encodedContent: encodedContent)
       return ProcessedMessage(
         sender: content.sender, authenticatedData: content.authenticatedData,
         content: .commit(staged))
@@ -189,7 +195,7 @@ extension GroupState {
   /// Validates a received commit and computes its epoch without changing the state.
   /// RFC 9420 §12.4.2.
   func stageCommit(
-    _ authenticated: AuthenticatedContent, commit: Commit
+    _ authenticated: AuthenticatedContent, commit: Commit, encodedContent: [UInt8]? = nil
   ) throws(GroupError) -> StagedCommit {
     let content = authenticated.content
     guard case .member(let committer) = content.sender else {
@@ -243,7 +249,8 @@ extension GroupState {
       tree: applied.tree, privateTree: newPrivate, extensions: applied.extensions,
       commitSecret: commitSecret, pskSecret: pskSecret, wireFormat: authenticated.wireFormat,
       content: content, signature: authenticated.auth.signature,
-      receivedConfirmationTag: authenticated.auth.confirmationTag ?? [])
+      receivedConfirmationTag: authenticated.auth.confirmationTag ?? [],
+      encodedContent: encodedContent)
     return StagedCommit(
       newState: next.state.endedByReInit(applied.reinit), fromEpoch: epoch, sender: content.sender,
       proposals: resolved.map(\.proposal), addedLeaves: applied.added.map(\.leaf),

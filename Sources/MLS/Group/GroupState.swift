@@ -122,10 +122,19 @@ enum GroupCodec {
   static func confirmedTranscriptInput(
     wireFormat: WireFormat, content: FramedContent, signature: [UInt8]
   ) throws(GroupError) -> [UInt8] {
-    var writer = TLSWriter()
+    try confirmedTranscriptInput(
+      wireFormat: wireFormat, encodedContent: encode(content, "FramedContent"),
+      signature: signature)
+  }
+
+  /// The same from the FramedContent's encoding, made once per received commit.
+  static func confirmedTranscriptInput(
+    wireFormat: WireFormat, encodedContent: [UInt8], signature: [UInt8]
+  ) throws(GroupError) -> [UInt8] {
+    var writer = TLSWriter(reservingCapacity: encodedContent.count + signature.count + 8)
     do {
       try writer.write(wireFormat)
-      try writer.write(content)
+      writer.writeRaw(encodedContent)
       try writer.writeOpaque(signature)
     } catch {
       throw .malformed("ConfirmedTranscriptHashInput")

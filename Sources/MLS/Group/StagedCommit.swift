@@ -75,12 +75,18 @@ extension GroupState {
     tree finalTree: PublicRatchetTree, privateTree newPrivate: TreeKEMPrivateState,
     extensions: [Extension], commitSecret: SecretBytes, pskSecret: SecretBytes?,
     initSecret: SecretBytes? = nil, wireFormat: WireFormat, content: FramedContent,
-    signature: [UInt8], receivedConfirmationTag: [UInt8]?
+    signature: [UInt8], receivedConfirmationTag: [UInt8]?, encodedContent: [UInt8]? = nil
   ) throws(GroupError) -> (state: GroupState, material: EpochKeyMaterial) {
     var newTree = finalTree
     let treeHash = try GroupError.wrap { try newTree.rootTreeHash(using: provider.hash) }
-    let input = try GroupCodec.confirmedTranscriptInput(
-      wireFormat: wireFormat, content: content, signature: signature)
+    let input =
+      if let encodedContent {
+        try GroupCodec.confirmedTranscriptInput(
+          wireFormat: wireFormat, encodedContent: encodedContent, signature: signature)
+      } else {
+        try GroupCodec.confirmedTranscriptInput(
+          wireFormat: wireFormat, content: content, signature: signature)
+      }
     let schedule = KeySchedule(provider: provider)
     let confirmed: [UInt8]
     let material: EpochKeyMaterial
