@@ -64,6 +64,45 @@ struct Floors: Sendable {
     return Floors(sign: sign, verify: verify, derive: derive, seal: seal, hpkeSeal: hpkeSeal)
   }
 
+  /// One raw signature and one raw verification of 100 B as closures, to interleave with the
+  /// rows they bound (libsodium for Ed25519, else the provider's labeled operations).
+  static func signatureOperations(
+    provider: CipherSuiteProvider
+  ) throws -> (sign: () throws -> Void, verify: () throws -> Void) {
+    let message = [UInt8](repeating: 0x5A, count: 100)
+    if provider.signatureScheme == .ed25519 {
+      guard sodium_init() >= 0 else { throw Failure.library("sodium_init") }
+      var publicKey = [UInt8](repeating: 0, count: 32)
+      var secretKey = [UInt8](repeating: 0, count: 64)
+      var signature = [UInt8](repeating: 0, count: 64)
+      guard crypto_sign_keypair(&publicKey, &secretKey) == 0,
+        crypto_sign_detached(&signature, nil, message, 100, secretKey) == 0
+      else { throw Failure.library("crypto_sign") }
+      let fixed = signature
+      return (
+        { _ = crypto_sign_detached(&signature, nil, message, 100, secretKey) },
+        {
+          guard crypto_sign_verify_detached(fixed, message, 100, publicKey) == 0 else {
+            throw Failure.library("crypto_sign_verify_detached")
+          }
+        }
+      )
+    }
+    let pair = try provider.generateSignatureKeyPair()
+    let signature = try provider.signWithLabel(
+      privateKey: pair.privateKey, label: "bench", content: message)
+    return (
+      {
+        _ = try provider.signWithLabel(
+          privateKey: pair.privateKey, label: "bench", content: message)
+      },
+      {
+        try provider.verifyWithLabel(
+          publicKey: pair.publicKey, label: "bench", content: message, signature: signature)
+      }
+    )
+  }
+
   /// One signature over `length` bytes (raw libsodium for Ed25519, else the provider's
   /// SignWithLabel): the floor of signing a GroupInfo that carries the tree.
   static func sign(length: Int, provider: CipherSuiteProvider, reps: Int) throws -> Stats {

@@ -36,6 +36,30 @@ enum Measure {
     return Stats(samples: samples)
   }
 
+  /// Alternates one timed `floor` and one timed `body` per repetition, so both see the same
+  /// machine speed: this VM's speed drifts within a second, which made ratios of a row to a
+  /// floor measured earlier range from 0.8 x to 2 x for the same code.
+  static func interleaved(
+    reps: Int, warmup: Int, floor: () throws -> Void, _ body: () throws -> Void
+  ) rethrows -> (floor: Stats, row: Stats) {
+    for _ in 0..<warmup {
+      try floor()
+      try body()
+    }
+    let clock = ContinuousClock()
+    var floors: [Double] = []
+    var samples: [Double] = []
+    for _ in 0..<max(reps, 1) {
+      var start = clock.now
+      try floor()
+      floors.append(nanoseconds(clock.now - start))
+      start = clock.now
+      try body()
+      samples.append(nanoseconds(clock.now - start))
+    }
+    return (Stats(samples: floors), Stats(samples: samples))
+  }
+
   /// Like `run`, each repetition on its own copy of `input` (a group state), so a mutation
   /// by one repetition never reaches the next.
   static func run<Input>(
