@@ -194,16 +194,13 @@ public enum SenderDataKeys {
     }
   }
 
+  /// `derive` from the secret itself (one-off uses; an epoch keys it once, see `FramingKeys`).
   public static func derive(
     senderDataSecret: SecretBytes, ciphertext: [UInt8], provider: CipherSuiteProvider
   ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
-    let sample = ciphertextSample(ciphertext, provider: provider)
-    return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
-      let outputs = try provider.expandWithLabels(
-        secret: senderDataSecret,
-        [("key", sample, provider.aeadKeyLength), ("nonce", sample, provider.aeadNonceLength)])
-      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
-      return (outputs[0], outputs[1].revealed())
+    let key = try wrap { () throws(CryptoError) -> HMACKey in
+      try provider.hmacKey(for: senderDataSecret)
     }
+    return try derive(senderDataKey: key, ciphertext: ciphertext, provider: provider)
   }
 }
