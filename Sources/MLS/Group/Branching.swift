@@ -61,11 +61,9 @@ extension GroupState {
       context.cipherSuite == parent.cipherSuite
     else { throw .invalidResumption(.branchParametersMismatch) }
     guard context.groupID != parent.groupID else { throw .invalidResumption(.sameGroupID) }
-    let joined = try join(
-      welcome: welcome, keyPackage: keyPackage, initPrivateKey: initPrivateKey,
-      encryptionPrivateKey: encryptionPrivateKey, signaturePrivateKey: signaturePrivateKey,
-      ratchetTree: ratchetTree, psks: store, options: options ?? parent.options)
-    try parent.checkResumedMembers(joined.members.map(\.leaf), tree: parent.tree)
-    return joined
+    return try joinResumed(
+      opened, from: parent, keyPackage: keyPackage, encryptionPrivateKey: encryptionPrivateKey,
+      signaturePrivateKey: signaturePrivateKey, ratchetTree: ratchetTree, psks: store,
+      options: options)
   }
 }

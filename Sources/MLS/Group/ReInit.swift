@@ -101,15 +101,28 @@ extension GroupState {
     guard context.version == reinit.version, context.cipherSuite == reinit.cipherSuite,
       context.groupID == reinit.groupID, context.extensions == reinit.extensions
     else { throw .invalidResumption(.reinitParametersMismatch) }
-    let joined = try join(
-      welcome: welcome, keyPackage: keyPackage, initPrivateKey: initPrivateKey,
-      encryptionPrivateKey: encryptionPrivateKey, signaturePrivateKey: signaturePrivateKey,
-      ratchetTree: ratchetTree, psks: store, options: options ?? previous.options)
-    try previous.checkResumedMembers(joined.members.map(\.leaf), tree: previous.tree)
-    return joined
+    return try joinResumed(
+      opened, from: previous, keyPackage: keyPackage, encryptionPrivateKey: encryptionPrivateKey,
+      signaturePrivateKey: signaturePrivateKey, ratchetTree: ratchetTree, psks: store,
+      options: options)
   }
 
   // MARK: - Shared by reinitialization and branching
+
+  /// The ordinary join (§12.4.3.1) of a Welcome opened once, then the resumption rule that
+  /// every member of the new group presents the identity of a member of `previous` (§11).
+  static func joinResumed(
+    _ opened: DecryptedWelcome, from previous: GroupState, keyPackage: KeyPackage,
+    encryptionPrivateKey: SecretBytes, signaturePrivateKey: SecretBytes,
+    ratchetTree: RatchetTree?, psks: PSKStore, options: GroupOptions?
+  ) throws(GroupError) -> GroupState {
+    let joined = try join(
+      opened: opened, keyPackage: keyPackage, encryptionPrivateKey: encryptionPrivateKey,
+      signaturePrivateKey: signaturePrivateKey, ratchetTree: ratchetTree, psks: psks,
+      options: options ?? previous.options)
+    try previous.checkResumedMembers(joined.members.map(\.leaf), tree: previous.tree)
+    return joined
+  }
 
   /// The fields of the new GroupContext that a resumption fixes.
   struct ResumptionParameters {

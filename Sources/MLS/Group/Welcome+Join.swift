@@ -130,6 +130,19 @@ extension GroupState {
   ) throws(GroupError) -> GroupState {
     let opened = try decryptWelcome(
       welcome, keyPackage: keyPackage, initPrivateKey: initPrivateKey, psks: psks)
+    return try join(
+      opened: opened, keyPackage: keyPackage, encryptionPrivateKey: encryptionPrivateKey,
+      signaturePrivateKey: signaturePrivateKey, ratchetTree: ratchetTree, psks: psks,
+      options: options)
+  }
+
+  /// `join` from a Welcome already opened with `decryptWelcome` (a ReInit or branch join reads
+  /// the PSKs first; opening again would repeat the HPKE decryption and the GroupInfo's).
+  static func join(
+    opened: DecryptedWelcome, keyPackage: KeyPackage, encryptionPrivateKey: SecretBytes,
+    signaturePrivateKey: SecretBytes, ratchetTree: RatchetTree?, psks: PSKStore,
+    options: GroupOptions
+  ) throws(GroupError) -> GroupState {
     let info = opened.groupInfo
     let provider = opened.provider
     let wireTree: RatchetTree
