@@ -112,7 +112,7 @@ extension GroupState {
   {
     let tag = confirmationTag ?? Array(repeating: 0xAB, count: provider.hashLength)
     return try frame(.commit(commit), wireFormat: .publicMessage, authenticatedData: []) {
-      _, _ in tag
+      _, _, _ in tag
     }.message
   }
 

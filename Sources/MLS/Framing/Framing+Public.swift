@@ -21,12 +21,24 @@ public enum Framing {
     content: FramedContent, wireFormat: WireFormat, groupContext: GroupContext,
     signaturePrivateKey: SecretBytes, provider: CipherSuiteProvider
   ) throws(FramingError) -> FramedContentAuthData {
-    let tbs = FramedContentTBS(
-      wireFormat: wireFormat, content: content, context: groupContext)
-    let encoded = try encode(tbs, "FramedContentTBS")
+    try sign(
+      content: content, encodedContent: encode(content, "FramedContent"),
+      wireFormat: wireFormat, groupContext: groupContext,
+      signaturePrivateKey: signaturePrivateKey, provider: provider)
+  }
+
+  /// `sign` with the content's encoding already made (see `verifySignature`): a sender encodes
+  /// its content once for the signature, the membership tag and the transcript hash.
+  static func sign(
+    content: FramedContent, encodedContent: [UInt8], wireFormat: WireFormat,
+    groupContext: GroupContext, signaturePrivateKey: SecretBytes, provider: CipherSuiteProvider
+  ) throws(FramingError) -> FramedContentAuthData {
+    let tbs = try contentTBS(
+      wireFormat: wireFormat, content: content, encodedContent: encodedContent,
+      groupContext: groupContext)
     let signature = try crypto { () throws(CryptoError) -> [UInt8] in
       try provider.signWithLabel(
-        privateKey: signaturePrivateKey, label: signatureLabel, content: encoded)
+        privateKey: signaturePrivateKey, label: signatureLabel, content: tbs.bytes)
     }
     return FramedContentAuthData(signature: signature, confirmationTag: nil)
   }
@@ -88,6 +100,16 @@ public enum Framing {
     _ authenticated: AuthenticatedContent, groupContext: GroupContext,
     membershipKey: SecretBytes?, provider: CipherSuiteProvider
   ) throws(FramingError) -> PublicMessage {
+    try protectPublic(
+      authenticated, encodedContent: encode(authenticated.content, "FramedContent"),
+      groupContext: groupContext, membershipKey: membershipKey, provider: provider)
+  }
+
+  /// `protectPublic` with `authenticated.content` already encoded (see `sign`).
+  static func protectPublic(
+    _ authenticated: AuthenticatedContent, encodedContent: [UInt8], groupContext: GroupContext,
+    membershipKey: SecretBytes?, provider: CipherSuiteProvider
+  ) throws(FramingError) -> PublicMessage {
     guard authenticated.wireFormat == .publicMessage else {
       throw .wireFormatMismatch(expected: .publicMessage, received: authenticated.wireFormat)
     }
@@ -99,8 +121,8 @@ public enum Framing {
     if case .member = content.sender {
       guard let membershipKey else { throw .missingMembershipTag }
       membershipTag = try computeMembershipTag(
-        authenticated, groupContext: groupContext, membershipKey: membershipKey,
-        provider: provider)
+        authenticated, encodedContent: encodedContent, groupContext: groupContext,
+        membershipKey: membershipKey, provider: provider)
     }
     return PublicMessage(content: content, auth: authenticated.auth, membershipTag: membershipTag)
   }

@@ -79,11 +79,12 @@ extension GroupState {
     var sender = self
     let framed = try sender.frame(
       .commit(commit), wireFormat: wireFormat, authenticatedData: authenticatedData
-    ) { (content, auth) throws(GroupError) -> [UInt8]? in
+    ) { (content, auth, encodedContent) throws(GroupError) -> [UInt8]? in
       let result = try nextEpochState(
         tree: finalTree, privateTree: newPrivate, extensions: extensions,
         commitSecret: commitSecret, pskSecret: pskSecret, wireFormat: wireFormat,
-        content: content, signature: auth.signature, receivedConfirmationTag: nil)
+        content: content, signature: auth.signature, receivedConfirmationTag: nil,
+        encodedContent: encodedContent)
       next = result
       return result.state.confirmationTag
     }

@@ -13,19 +13,21 @@ extension GroupState {
   /// AuthenticatedContent is what the proposal reference and transcript hash cover.
   mutating func frame(
     _ body: MessageContent, wireFormat: WireFormat, authenticatedData: [UInt8],
-    confirmationTag: (FramedContent, FramedContentAuthData) throws(GroupError) -> [UInt8]? = {
-      _, _ in nil
-    }
+    confirmationTag: (FramedContent, FramedContentAuthData, _ encodedContent: [UInt8])
+      throws(GroupError) -> [UInt8]? = { _, _, _ in nil }
   ) throws(GroupError) -> (message: MLSMessage, authenticated: AuthenticatedContent) {
     let content = FramedContent(
       groupID: groupContext.groupID, epoch: groupContext.epoch, sender: .member(ownLeafIndex),
       authenticatedData: authenticatedData, content: body)
+    // Encoded once for the signature, the membership tag and (a commit) the transcript hash.
+    let encodedContent = try GroupCodec.encode(content, "FramedContent")
     var auth = try GroupError.wrap {
       try Framing.sign(
-        content: content, wireFormat: wireFormat, groupContext: groupContext,
-        signaturePrivateKey: signaturePrivateKey, provider: provider)
+        content: content, encodedContent: encodedContent, wireFormat: wireFormat,
+        groupContext: groupContext, signaturePrivateKey: signaturePrivateKey,
+        provider: provider)
     }
-    auth.confirmationTag = try confirmationTag(content, auth)
+    auth.confirmationTag = try confirmationTag(content, auth, encodedContent)
     let authenticated = AuthenticatedContent(wireFormat: wireFormat, content: content, auth: auth)
     let body: MLSMessage.Body
     switch wireFormat {
@@ -38,8 +40,11 @@ extension GroupState {
       framingKeys = keys
       body = .privateMessage(sealed)
     default:
+      let keys = framingKeys
       let message = try GroupError.wrap {
-        try Framing.protectPublic(authenticated, keys: framingKeys, provider: provider)
+        try Framing.protectPublic(
+          authenticated, encodedContent: encodedContent, groupContext: keys.groupContext,
+          membershipKey: keys.membershipKey, provider: provider)
       }
       body = .publicMessage(message)
     }
