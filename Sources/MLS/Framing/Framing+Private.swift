@@ -48,14 +48,17 @@ extension Framing {
         authenticatedData: content.authenticatedData),
       "PrivateContentAAD")
     let nonce = applyReuseGuard(reuseGuard, to: ratchetKey.nonce)
+    // One cipher context for the content and the sender data, each under its own key.
+    let aead = try aeadContext(provider)
     let ciphertext = try crypto { () throws(CryptoError) -> [UInt8] in
-      try provider.seal(key: ratchetKey.key, nonce: nonce, aad: aad, plaintext: plaintext)
+      try aead.seal(key: ratchetKey.key, nonce: nonce, aad: aad, plaintext: plaintext)
     }
 
     let senderData = SenderData(
       leafIndex: leaf, generation: ratchetKey.generation, reuseGuard: reuseGuard)
     let encryptedSenderData = try sealSenderData(
-      senderData, ciphertext: ciphertext, content: content, keys: keys, provider: provider)
+      senderData, ciphertext: ciphertext, content: content, keys: keys, provider: provider,
+      aead: aead)
     return PrivateMessage(
       groupID: content.groupID, epoch: content.epoch, contentType: contentType,
       authenticatedData: content.authenticatedData, encryptedSenderData: encryptedSenderData,
@@ -89,7 +92,9 @@ extension Framing {
     authenticate: (AuthenticatedContent) throws(FramingError) -> Void
   ) throws(FramingError) -> AuthenticatedContent {
     try checkGroupAndEpoch(groupID: message.groupID, epoch: message.epoch, keys: keys)
-    let senderData = try openSenderData(message, keys: keys, provider: provider)
+    // One cipher context for the sender data and the content, each under its own key.
+    let aead = try aeadContext(provider)
+    let senderData = try openSenderData(message, keys: keys, provider: provider, aead: aead)
     let leaf = senderData.leafIndex
     let leafCount = keys.secretTree.leafCount
     guard leaf.rawValue < leafCount else {
@@ -110,7 +115,7 @@ extension Framing {
         let nonce = applyReuseGuard(senderData.reuseGuard, to: ratchetKey.nonce)
         let plaintext: [UInt8]
         do throws(CryptoError) {
-          plaintext = try provider.open(
+          plaintext = try aead.open(
             key: ratchetKey.key, nonce: nonce, aad: aad, ciphertext: message.ciphertext)
         } catch .authenticationFailed {
           throw .decryptionFailed
@@ -152,7 +157,7 @@ extension Framing {
   /// RFC 9420 §6.3.2.
   static func sealSenderData(
     _ senderData: SenderData, ciphertext: [UInt8], content: FramedContent, keys: FramingKeys,
-    provider: CipherSuiteProvider
+    provider: CipherSuiteProvider, aead: borrowing AEADContext
   ) throws(FramingError) -> [UInt8] {
     let plaintext = try encode(senderData, "SenderData")
     let aad = try encode(
@@ -161,14 +166,30 @@ extension Framing {
       "SenderDataAAD")
     let senderKeys = try senderDataKeys(ciphertext: ciphertext, keys: keys, provider: provider)
     return try crypto { () throws(CryptoError) -> [UInt8] in
-      try provider.seal(
-        key: senderKeys.key, nonce: senderKeys.nonce, aad: aad, plaintext: plaintext)
+      try aead.seal(key: senderKeys.key, nonce: senderKeys.nonce, aad: aad, plaintext: plaintext)
+    }
+  }
+
+  /// The cipher context one message's AEAD operations share (`AEADContext`).
+  static func aeadContext(_ provider: CipherSuiteProvider) throws(FramingError) -> AEADContext {
+    do throws(CryptoError) {
+      return try AEADContext(provider.aead)
+    } catch {
+      throw .crypto(error)
     }
   }
 
   /// Decrypts and decodes a message's SenderData. RFC 9420 §6.3.2.
   static func openSenderData(
     _ message: PrivateMessage, keys: FramingKeys, provider: CipherSuiteProvider
+  ) throws(FramingError) -> SenderData {
+    try openSenderData(message, keys: keys, provider: provider, aead: aeadContext(provider))
+  }
+
+  /// `openSenderData` on the message's shared cipher context.
+  static func openSenderData(
+    _ message: PrivateMessage, keys: FramingKeys, provider: CipherSuiteProvider,
+    aead: borrowing AEADContext
   ) throws(FramingError) -> SenderData {
     let aad = try encode(
       SenderDataAAD(
@@ -178,7 +199,7 @@ extension Framing {
       ciphertext: message.ciphertext, keys: keys, provider: provider)
     let plaintext: [UInt8]
     do throws(CryptoError) {
-      plaintext = try provider.open(
+      plaintext = try aead.open(
         key: senderKeys.key, nonce: senderKeys.nonce, aad: aad,
         ciphertext: message.encryptedSenderData)
     } catch .authenticationFailed {

@@ -136,16 +136,8 @@ public struct HashRatchet: Sendable {
     let generation = nextGeneration
     // DeriveTreeSecret(secret, label, generation, length) for the three labels: one keyed HMAC.
     let derived = try wrap { () throws(CryptoError) -> (SecretBytes, [UInt8], SecretBytes) in
-      let context = Self.generationContext(generation)
-      let outputs = try provider.expandWithLabels(
-        secret: current,
-        [
-          ("key", context, provider.aeadKeyLength),
-          ("nonce", context, provider.aeadNonceLength),
-          ("secret", context, provider.hashLength),
-        ])
-      guard outputs.count == 3 else { throw .library("ExpandWithLabel outputs") }
-      return (outputs[0], outputs[1].revealed(), outputs[2])
+      let step = try provider.deriveRatchetStep(secret: current, generation: generation)
+      return (step.key, step.nonce, step.nextSecret)
     }
     if generation == UInt32.max {
       // No generation number is left for the following secret: drop it.
@@ -155,14 +147,6 @@ public struct HashRatchet: Sendable {
       nextGeneration = generation + 1
     }
     return RatchetKey(generation: generation, key: derived.0, nonce: derived.1)
-  }
-
-  /// The `uint32 generation` context of DeriveTreeSecret. RFC 9420 §9.
-  private static func generationContext(_ generation: UInt32) -> [UInt8] {
-    [
-      UInt8(truncatingIfNeeded: generation >> 24), UInt8(truncatingIfNeeded: generation >> 16),
-      UInt8(truncatingIfNeeded: generation >> 8), UInt8(truncatingIfNeeded: generation),
-    ]
   }
 
   private mutating func retain(_ key: RatchetKey) {

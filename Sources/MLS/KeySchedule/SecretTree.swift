@@ -184,13 +184,8 @@ public enum SenderDataKeys {
   public static func derive(
     senderDataKey: HMACKey, ciphertext: [UInt8], provider: CipherSuiteProvider
   ) throws(SecretTreeError) -> (key: SecretBytes, nonce: [UInt8]) {
-    let sample = ciphertextSample(ciphertext, provider: provider)
-    return try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
-      let outputs = try provider.expandWithLabels(
-        key: senderDataKey,
-        [("key", sample, provider.aeadKeyLength), ("nonce", sample, provider.aeadNonceLength)])
-      guard outputs.count == 2 else { throw .library("ExpandWithLabel outputs") }
-      return (outputs[0], outputs[1].revealed())
+    try wrap { () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+      try provider.deriveSenderDataKeys(key: senderDataKey, ciphertext: ciphertext)
     }
   }
 

@@ -42,12 +42,12 @@ public enum AEAD {
 
   static func seal(
     _ alg: AEADAlgorithm, key: UnsafeRawBufferPointer, nonce: [UInt8], aad: [UInt8],
-    plaintext: [UInt8]
+    plaintext: [UInt8], reusing shared: OpaquePointer? = nil
   ) throws(CryptoError) -> [UInt8] {
     let tagLength = alg.tagLength
     let plaintextLength = try int32Length(plaintext.count, "plaintext")
     _ = try int32Length(plaintext.count + tagLength, "ciphertext")
-    let context = try CipherContext(alg, key: key, nonce: nonce, encrypt: true)
+    let context = try CipherContext(alg, key: key, nonce: nonce, encrypt: true, reusing: shared)
     try context.addAAD(aad)
     let total = plaintext.count + tagLength
     return try [UInt8](unsafeUninitializedCapacity: total) {
@@ -64,13 +64,14 @@ public enum AEAD {
 
   static func open(
     _ alg: AEADAlgorithm, key: UnsafeRawBufferPointer, nonce: [UInt8], aad: [UInt8],
-    ciphertext: [UInt8]
+    ciphertext: [UInt8], reusing shared: OpaquePointer? = nil
   ) throws(CryptoError) -> [UInt8] {
     let tagLength = alg.tagLength
     guard ciphertext.count >= tagLength else { throw .authenticationFailed }
     let bodyLength = ciphertext.count - tagLength
     let bodyLength32 = try int32Length(bodyLength, "ciphertext")
-    let context = try CipherContext(alg, key: key, nonce: nonce, encrypt: false)
+    let context = try CipherContext(
+      alg, key: key, nonce: nonce, encrypt: false, reusing: shared)
     try context.addAAD(aad)
     return try ciphertext.withUnsafeBufferPointer { (input) throws(CryptoError) -> [UInt8] in
       try context.setTag(UnsafeBufferPointer(rebasing: input[bodyLength...]))
@@ -92,19 +93,71 @@ public enum AEAD {
   }
 }
 
-/// One AEAD operation's `EVP_CIPHER_CTX` (one per operation, never shared).
+/// A cipher context kept for the several AEAD operations of one message: a PrivateMessage seals
+/// (or opens) its content and then its sender data, each under its own single-use key
+/// (RFC 9420 §6.3, §6.3.2). Each operation re-keys the context, which keeps the cipher and its
+/// allocation; OpenSSL wipes the context when this value goes away. Keep one only as long as
+/// the message being handled, so no key schedule outlives it, and never share it between
+/// threads.
+public struct AEADContext: ~Copyable {
+  let ctx: OpaquePointer
+  public let algorithm: AEADAlgorithm
+
+  /// A context with `algorithm`'s cipher set and no key yet.
+  public init(_ algorithm: AEADAlgorithm) throws(CryptoError) {
+    let cipher = try OpenSSLAlgorithms.shared.cipher(algorithm)
+    guard let ctx = EVP_CIPHER_CTX_new() else { throw openSSLFailure("EVP_CIPHER_CTX_new") }
+    guard EVP_EncryptInit_ex2(ctx, cipher, nil, nil, nil) == 1 else {
+      EVP_CIPHER_CTX_free(ctx)
+      throw openSSLFailure("EVP_EncryptInit_ex2")
+    }
+    self.ctx = ctx
+    self.algorithm = algorithm
+  }
+
+  deinit { EVP_CIPHER_CTX_free(ctx) }
+
+  /// `AEAD.seal` on this context.
+  public func seal(key: SecretBytes, nonce: [UInt8], aad: [UInt8], plaintext: [UInt8])
+    throws(CryptoError) -> [UInt8]
+  {
+    let (alg, ctx) = (algorithm, self.ctx)
+    return try key.withUnsafeBytes { (keyBytes) throws(CryptoError) -> [UInt8] in
+      try AEAD.seal(alg, key: keyBytes, nonce: nonce, aad: aad, plaintext: plaintext, reusing: ctx)
+    }
+  }
+
+  /// `AEAD.open` on this context.
+  public func open(key: SecretBytes, nonce: [UInt8], aad: [UInt8], ciphertext: [UInt8])
+    throws(CryptoError) -> [UInt8]
+  {
+    let (alg, ctx) = (algorithm, self.ctx)
+    return try key.withUnsafeBytes { (keyBytes) throws(CryptoError) -> [UInt8] in
+      try AEAD.open(
+        alg, key: keyBytes, nonce: nonce, aad: aad, ciphertext: ciphertext, reusing: ctx)
+    }
+  }
+}
+
+/// One AEAD operation on an `EVP_CIPHER_CTX`: its own (freed after the operation), or an
+/// `AEADContext`'s, re-keyed here (never shared between threads).
 private struct CipherContext: ~Copyable {
   private let ctx: OpaquePointer
   private let encrypt: Bool
+  private let owned: Bool
 
-  init(_ alg: AEADAlgorithm, key: UnsafeRawBufferPointer, nonce: [UInt8], encrypt: Bool)
-    throws(CryptoError)
-  {
+  init(
+    _ alg: AEADAlgorithm, key: UnsafeRawBufferPointer, nonce: [UInt8], encrypt: Bool,
+    reusing shared: OpaquePointer?
+  ) throws(CryptoError) {
     guard key.count == alg.keyLength else { throw .invalidLength("AEAD key") }
     guard nonce.count == alg.nonceLength else { throw .invalidLength("AEAD nonce") }
     guard let keyBase = key.baseAddress else { throw .invalidLength("AEAD key") }
-    let cipher = try OpenSSLAlgorithms.shared.cipher(alg)
-    guard let ctx = EVP_CIPHER_CTX_new() else { throw openSSLFailure("EVP_CIPHER_CTX_new") }
+    // A shared context already has the cipher: passing none keeps its allocation.
+    let cipher = shared == nil ? try OpenSSLAlgorithms.shared.cipher(alg) : nil
+    guard let ctx = shared ?? EVP_CIPHER_CTX_new() else {
+      throw openSSLFailure("EVP_CIPHER_CTX_new")
+    }
     let keyPointer = keyBase.assumingMemoryBound(to: UInt8.self)
     let ok = nonce.withUnsafeBufferPointer { iv in
       encrypt
@@ -112,14 +165,15 @@ private struct CipherContext: ~Copyable {
         : EVP_DecryptInit_ex2(ctx, cipher, keyPointer, iv.baseAddress, nil)
     }
     guard ok == 1 else {
-      EVP_CIPHER_CTX_free(ctx)
+      if shared == nil { EVP_CIPHER_CTX_free(ctx) }
       throw openSSLFailure("EVP_CipherInit_ex2")
     }
     self.ctx = ctx
     self.encrypt = encrypt
+    self.owned = shared == nil
   }
 
-  deinit { EVP_CIPHER_CTX_free(ctx) }
+  deinit { if owned { EVP_CIPHER_CTX_free(ctx) } }
 
   func addAAD(_ aad: [UInt8]) throws(CryptoError) {
     guard !aad.isEmpty else { return }

@@ -144,7 +144,7 @@ public enum HKDF {
 
   /// Runs `body` with stack scratch space for one block T(i), wiped afterwards (it holds
   /// output bytes).
-  private static func withBlock<R>(
+  static func withBlock<R>(
     _ alg: HashAlgorithm, _ body: (UnsafeMutableRawBufferPointer) throws(CryptoError) -> R
   ) throws(CryptoError) -> R {
     try withUnsafeTemporaryAllocation(byteCount: alg.outputLength, alignment: 1) {
@@ -156,7 +156,7 @@ public enum HKDF {
 
   /// The HKDF-Expand loop over an HMAC context keyed with the PRK. `fresh` says the context has
   /// not been used since it was keyed; otherwise it is restarted before the first block.
-  private static func expandBlocks(
+  static func expandBlocks(
     _ context: borrowing HMACContext, fresh: Bool, info: UnsafeRawBufferPointer,
     block: UnsafeMutableRawBufferPointer, into out: UnsafeMutableRawBufferPointer
   ) throws(CryptoError) {

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// HMAC (RFC 2104) over the suite hash: MLS `MAC` (RFC 9420 §5.1) and the building block of HKDF.
 public enum HMAC {
@@ -42,9 +43,17 @@ public enum HMAC {
 /// that keys many short HMACs: an epoch's `sender_data_secret` keys two per PrivateMessage
 /// (RFC 9420 §6.3.2). Each use duplicates the keyed OpenSSL context, which is read-only once
 /// made, so the value can be shared between threads. OpenSSL wipes the context when freed.
+///
+/// Finished computations hand their context back to a small pool, and the next use restarts
+/// one from it instead of duplicating the template (OpenSSL 3.0 allocates and wipes three
+/// digest contexts per duplicate). A pooled context holds nothing the template does not: the
+/// key, and the last output derived from it.
 public final class HMACKey: @unchecked Sendable {
   let template: OpaquePointer
   public let hash: HashAlgorithm
+  /// Finished contexts keyed like `template`, at most `maximumSpares`.
+  private let spares = Mutex<[SpareContext]>([])
+  private static let maximumSpares = 4
 
   /// Keys HMAC over `hash` with `secret`.
   public init(_ hash: HashAlgorithm, secret: SecretBytes) throws(CryptoError) {
@@ -54,21 +63,54 @@ public final class HMACKey: @unchecked Sendable {
     self.hash = hash
   }
 
-  deinit { EVP_MAC_CTX_free(template) }
+  /// A context ready for `update`: a restarted spare, else a duplicate of the template.
+  func checkOut() throws(CryptoError) -> OpaquePointer {
+    if let spare = spares.withLock({ $0.popLast() })?.ctx {
+      guard EVP_MAC_init(spare, nil, 0, nil) == 1 else {
+        EVP_MAC_CTX_free(spare)
+        throw openSSLFailure("EVP_MAC_init")
+      }
+      return spare
+    }
+    guard let ctx = EVP_MAC_CTX_dup(template) else { throw openSSLFailure("EVP_MAC_CTX_dup") }
+    return ctx
+  }
+
+  /// Takes back a context from `checkOut`, freeing it when the pool is full.
+  func checkIn(_ ctx: OpaquePointer) {
+    let spare = SpareContext(ctx: ctx)
+    let kept = spares.withLock { (pool) -> Bool in
+      guard pool.count < Self.maximumSpares else { return false }
+      pool.append(spare)
+      return true
+    }
+    if !kept { EVP_MAC_CTX_free(ctx) }
+  }
+
+  deinit {
+    EVP_MAC_CTX_free(template)
+    for spare in spares.withLock({ $0 }) { EVP_MAC_CTX_free(spare.ctx) }
+  }
+}
+
+/// A pooled context: only ever used by the one computation that checked it out.
+private struct SpareContext: @unchecked Sendable {
+  let ctx: OpaquePointer
 }
 
 /// A keyed HMAC computation owning its OpenSSL context (one per operation, never shared).
 struct HMACContext: ~Copyable {
   private let ctx: OpaquePointer
   let outputLength: Int
+  /// The key whose pool takes the context back when done; nil: the context is freed. Unowned
+  /// (a computation never outlives the call that holds the key) so `take()` can `discard`.
+  private let owner: Unmanaged<HMACKey>?
 
   /// A computation keyed with `key`, ready for `update`.
   init(_ key: HMACKey) throws(CryptoError) {
-    guard let ctx = EVP_MAC_CTX_dup(key.template) else {
-      throw openSSLFailure("EVP_MAC_CTX_dup")
-    }
-    self.ctx = ctx
+    self.ctx = try key.checkOut()
     self.outputLength = key.hash.outputLength
+    self.owner = Unmanaged.passUnretained(key)
   }
 
   /// Hands the context over to an `HMACKey`, which frees it.
@@ -96,9 +138,16 @@ struct HMACContext: ~Copyable {
     }
     self.ctx = ctx
     self.outputLength = alg.outputLength
+    self.owner = nil
   }
 
-  deinit { EVP_MAC_CTX_free(ctx) }
+  deinit {
+    if let owner {
+      owner._withUnsafeGuaranteedRef { $0.checkIn(ctx) }
+    } else {
+      EVP_MAC_CTX_free(ctx)
+    }
+  }
 
   func update(_ data: UnsafeRawBufferPointer) throws(CryptoError) {
     guard let base = data.baseAddress, data.count > 0 else { return }

@@ -1,0 +1,162 @@
+import MLSCodec
+
+/// The per-message `ExpandWithLabel`s (RFC 9420 §5.1) of a PrivateMessage, without building
+/// arrays: each KDFLabel is written on the stack from a static label, and all outputs of one
+/// secret come from one keyed HMAC (`HKDF.expand(key:requests:)` gives the same bytes).
+///
+/// A message derives five values (§6.3.2, §9.1); building their KDFLabels as arrays of strings
+/// and tuples cost as much as the HMACs' own bookkeeping.
+extension CipherSuiteProvider {
+  /// One step of a hash ratchet: `DeriveTreeSecret(secret, "key" | "nonce" | "secret",
+  /// generation, Nk | Nn | Nh)`. RFC 9420 §9.1.
+  public func deriveRatchetStep(secret: SecretBytes, generation: UInt32) throws(CryptoError)
+    -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+  {
+    let hash = self.hash
+    let keyLength = aeadKeyLength
+    let nonceLength = aeadNonceLength
+    return try secret.withUnsafeBytes {
+      (prk) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes) in
+      let hmac = try HMACContext(hash, key: prk)
+      return try withUnsafeTemporaryAllocation(byteCount: 4, alignment: 1) {
+        (context) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+        in
+        // DeriveTreeSecret's context: the generation as a uint32 (big-endian).
+        for index in 0..<4 {
+          context[index] = UInt8(truncatingIfNeeded: generation >> (24 - 8 * UInt32(index)))
+        }
+        let generationBytes = UnsafeRawBufferPointer(context)
+        return try HKDF.withBlock(hash) {
+          (block) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+          in
+          let key = try SecretBytes(count: keyLength) { (out) throws(CryptoError) in
+            try HKDF.expandLabel(
+              hmac, fresh: true, label: "MLS 1.0 key", context: generationBytes, block: block,
+              into: out)
+          }
+          let nonce = try HKDF.expandLabelPublic(
+            hmac, label: "MLS 1.0 nonce", context: generationBytes, block: block,
+            length: nonceLength)
+          let next = try SecretBytes(count: hash.outputLength) { (out) throws(CryptoError) in
+            try HKDF.expandLabel(
+              hmac, fresh: false, label: "MLS 1.0 secret", context: generationBytes,
+              block: block, into: out)
+          }
+          return (key, nonce, next)
+        }
+      }
+    }
+  }
+
+  /// The key and nonce protecting a PrivateMessage's sender data:
+  /// `ExpandWithLabel(sender_data_secret, "key" | "nonce", ciphertext_sample, Nk | Nn)`, where
+  /// the sample is the first `Nh` bytes of `ciphertext` (all of it when shorter). RFC 9420 §6.3.2.
+  public func deriveSenderDataKeys(key senderDataKey: HMACKey, ciphertext: [UInt8])
+    throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8])
+  {
+    guard senderDataKey.hash == hash else { throw .invalidLength("HMAC key of another hash") }
+    let hash = self.hash
+    let keyLength = aeadKeyLength
+    let nonceLength = aeadNonceLength
+    return try withExtendedLifetime(senderDataKey) {
+      () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+      let hmac = try HMACContext(senderDataKey)
+      return try ciphertext.withUnsafeBytes(sample: hash.outputLength) {
+        (sample) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+        try HKDF.withBlock(hash) {
+          (block) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8]) in
+          let key = try SecretBytes(count: keyLength) { (out) throws(CryptoError) in
+            try HKDF.expandLabel(
+              hmac, fresh: true, label: "MLS 1.0 key", context: sample, block: block, into: out)
+          }
+          let nonce = try HKDF.expandLabelPublic(
+            hmac, label: "MLS 1.0 nonce", context: sample, block: block, length: nonceLength)
+          return (key, nonce)
+        }
+      }
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Runs `body` with the first `count` bytes (all of them when shorter), typed throws.
+  fileprivate func withUnsafeBytes<R>(
+    sample count: Int, _ body: (UnsafeRawBufferPointer) throws(CryptoError) -> R
+  ) throws(CryptoError) -> R {
+    try withRawBytes(self) { (bytes) throws(CryptoError) -> R in
+      try body(UnsafeRawBufferPointer(rebasing: bytes.prefix(count)))
+    }
+  }
+}
+
+extension HKDF {
+  /// HKDF-Expand(PRK, KDFLabel, out.count) with the KDFLabel of RFC 9420 §5.1 written on the
+  /// stack: `uint16 length; opaque label<V> = prefixedLabel; opaque context<V>`. `fresh` as in
+  /// `expandBlocks`.
+  static func expandLabel(
+    _ hmac: borrowing HMACContext, fresh: Bool, label prefixedLabel: StaticString,
+    context: UnsafeRawBufferPointer, block: UnsafeMutableRawBufferPointer,
+    into out: UnsafeMutableRawBufferPointer
+  ) throws(CryptoError) {
+    guard let length16 = UInt16(exactly: out.count), out.count <= 255 * block.count,
+      context.count <= Varint.maximum
+    else { throw .invalidLength("ExpandWithLabel length") }
+    let labelCount = prefixedLabel.utf8CodeUnitCount
+    let total =
+      2 + Varint.encodedLength(labelCount) + labelCount + Varint.encodedLength(context.count)
+      + context.count
+    try withUnsafeTemporaryAllocation(byteCount: total, alignment: 1) {
+      (info) throws(CryptoError) in
+      var offset = 0
+      info[0] = UInt8(truncatingIfNeeded: length16 >> 8)
+      info[1] = UInt8(truncatingIfNeeded: length16)
+      offset = 2
+      writeVarint(labelCount, into: info, at: &offset)
+      UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + labelCount)])
+        .copyMemory(
+          from: UnsafeRawBufferPointer(start: prefixedLabel.utf8Start, count: labelCount))
+      offset += labelCount
+      writeVarint(context.count, into: info, at: &offset)
+      if context.count > 0 {
+        UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + context.count)])
+          .copyMemory(from: context)
+      }
+      try expandBlocks(
+        hmac, fresh: fresh, info: UnsafeRawBufferPointer(info), block: block, into: out)
+    }
+  }
+
+  /// `expandLabel` for a public output (a nonce), after an earlier output of the same context.
+  static func expandLabelPublic(
+    _ hmac: borrowing HMACContext, label: StaticString, context: UnsafeRawBufferPointer,
+    block: UnsafeMutableRawBufferPointer, length: Int
+  ) throws(CryptoError) -> [UInt8] {
+    try [UInt8](unsafeUninitializedCapacity: length) { (out, initialized) throws(CryptoError) in
+      try expandLabel(
+        hmac, fresh: false, label: label, context: context, block: block,
+        into: UnsafeMutableRawBufferPointer(out))
+      initialized = length
+    }
+  }
+
+  /// The minimal MLS varint of `value` (at most `Varint.maximum`). RFC 9420 §2.1.2.
+  private static func writeVarint(
+    _ value: Int, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int
+  ) {
+    switch Varint.encodedLength(value) {
+    case 1:
+      buffer[offset] = UInt8(truncatingIfNeeded: value)
+      offset += 1
+    case 2:
+      buffer[offset] = 0x40 | UInt8(truncatingIfNeeded: value >> 8)
+      buffer[offset + 1] = UInt8(truncatingIfNeeded: value)
+      offset += 2
+    default:
+      buffer[offset] = 0x80 | UInt8(truncatingIfNeeded: value >> 24)
+      buffer[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
+      buffer[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)
+      buffer[offset + 3] = UInt8(truncatingIfNeeded: value)
+      offset += 4
+    }
+  }
+}
