@@ -67,7 +67,12 @@ public struct HashRatchet: Sendable {
   let provider: CipherSuiteProvider
   let configuration: SecretTreeConfiguration
   /// `ratchet_secret_[N]_[next]`; nil once the generation counter is exhausted.
-  var secret: SecretBytes?
+  var secret: SecretBytes? {
+    didSet { keyed = nil }
+  }
+  /// `secret` keyed for HMAC: made at the first step, then re-keyed in place with each next
+  /// secret. Copies of the ratchet share it until one of them steps, which copies it first.
+  private var keyed: RatchetHMAC?
   /// The generation whose key has not been derived yet.
   public internal(set) var nextGeneration: UInt32
   var skipped: [UInt32: RatchetKey] = [:]
@@ -119,6 +124,18 @@ public struct HashRatchet: Sendable {
   public mutating func withKey<T, E: Error>(
     for generation: UInt32, _ body: (RatchetKey) throws(E) -> T
   ) throws(SecretTreeError) -> Result<T, E> {
+    if generation == nextGeneration {
+      // In order (the usual case): the step is derived without moving the ratchet, and taken
+      // only once `body` accepted its key. No trial copy, so the keyed secret stays unshared.
+      let step = try peek()
+      do throws(E) {
+        let value = try body(step.key)
+        take(step.nextSecret)
+        return .success(value)
+      } catch {
+        return .failure(error)
+      }
+    }
     var trial = self
     let key = try trial.key(for: generation)
     do throws(E) {
@@ -132,21 +149,58 @@ public struct HashRatchet: Sendable {
 
   /// Derives the key and nonce of `nextGeneration`, then replaces the secret with the next one.
   private mutating func advance() throws(SecretTreeError) -> RatchetKey {
+    let step = try peek()
+    take(step.nextSecret)
+    return step.key
+  }
+
+  /// The key, nonce and next secret of `nextGeneration`, leaving the ratchet where it is.
+  private mutating func peek() throws(SecretTreeError) -> (key: RatchetKey, nextSecret: SecretBytes)
+  {
     guard let current = secret else { throw .ratchetExhausted }
     let generation = nextGeneration
+    let hmac = try exclusiveKeyed(current)
     // DeriveTreeSecret(secret, label, generation, length) for the three labels: one keyed HMAC.
-    let derived = try wrap { () throws(CryptoError) -> (SecretBytes, [UInt8], SecretBytes) in
-      let step = try provider.deriveRatchetStep(secret: current, generation: generation)
-      return (step.key, step.nonce, step.nextSecret)
+    let step = try wrap {
+      () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes) in
+      try provider.deriveRatchetStep(keyed: hmac, generation: generation)
     }
-    if generation == UInt32.max {
+    return (RatchetKey(generation: generation, key: step.key, nonce: step.nonce), step.nextSecret)
+  }
+
+  /// Moves past `nextGeneration` (just peeked): its secret is replaced, in the keyed context too.
+  private mutating func take(_ nextSecret: SecretBytes) {
+    let hmac = keyed
+    if nextGeneration == UInt32.max {
       // No generation number is left for the following secret: drop it.
       secret = nil
-    } else {
-      secret = derived.2
-      nextGeneration = generation + 1
+      return
     }
-    return RatchetKey(generation: generation, key: derived.0, nonce: derived.1)
+    secret = nextSecret
+    nextGeneration += 1
+    guard let hmac else { return }
+    // `secret`'s didSet dropped the keyed context; re-key it in place (it is this ratchet's
+    // alone: `peek` made it so). On failure it is made again from the secret when next needed.
+    do throws(CryptoError) {
+      try hmac.rekey(nextSecret)
+      keyed = hmac
+    } catch {
+      keyed = nil
+    }
+  }
+
+  /// The keyed secret, made or copied so that this ratchet holds the only reference.
+  private mutating func exclusiveKeyed(_ current: SecretBytes) throws(SecretTreeError)
+    -> RatchetHMAC
+  {
+    if isKnownUniquelyReferenced(&keyed), let hmac = keyed { return hmac }
+    let shared = keyed
+    let made = try wrap { () throws(CryptoError) -> RatchetHMAC in
+      if let shared { return try shared.copy() }
+      return try RatchetHMAC(provider.hash, secret: current)
+    }
+    keyed = made
+    return made
   }
 
   private mutating func retain(_ key: RatchetKey) {

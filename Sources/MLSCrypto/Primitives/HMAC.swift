@@ -93,6 +93,69 @@ public final class HMACKey: @unchecked Sendable {
   }
 }
 
+/// A hash ratchet's HMAC state, keyed with the ratchet's current secret and re-keyed in place
+/// with the next one at each step (RFC 9420 §9.1): a step then neither duplicates nor frees a
+/// keyed context, which in OpenSSL 3.0 means three digest contexts allocated and wiped.
+///
+/// Re-keying overwrites the previous secret's state, so the object never holds more than the
+/// secret its ratchet holds; OpenSSL wipes the context when freed.
+///
+/// Mutable: its owner must hold the only reference (`isKnownUniquelyReferenced`) before it
+/// computes or re-keys, and copy it (`copy()`) otherwise. Value types sharing one between their
+/// copies stay independent this way, and no two threads ever touch it at once.
+public final class RatchetHMAC: @unchecked Sendable {
+  private let ctx: OpaquePointer
+  /// Whether the context is ready for `update` (keyed or restarted since its last MAC).
+  private var ready: Bool
+  public let hash: HashAlgorithm
+
+  /// Keys HMAC over `hash` with `secret`.
+  public init(_ hash: HashAlgorithm, secret: SecretBytes) throws(CryptoError) {
+    ctx = try secret.withUnsafeBytes { (key) throws(CryptoError) -> OpaquePointer in
+      try HMACContext(hash, key: key).take()
+    }
+    ready = true
+    self.hash = hash
+  }
+
+  private init(ctx: OpaquePointer, hash: HashAlgorithm) {
+    self.ctx = ctx
+    self.ready = false
+    self.hash = hash
+  }
+
+  deinit { EVP_MAC_CTX_free(ctx) }
+
+  /// An independent object keyed with the same secret.
+  public func copy() throws(CryptoError) -> RatchetHMAC {
+    guard let duplicate = EVP_MAC_CTX_dup(ctx) else { throw openSSLFailure("EVP_MAC_CTX_dup") }
+    return RatchetHMAC(ctx: duplicate, hash: hash)
+  }
+
+  /// Replaces the key with `secret` (the ratchet's next secret).
+  public func rekey(_ secret: SecretBytes) throws(CryptoError) {
+    ready = false
+    let ok = secret.withUnsafeBytes { (key) -> Bool in
+      guard let base = key.baseAddress, key.count > 0 else { return false }
+      return EVP_MAC_init(ctx, base.assumingMemoryBound(to: UInt8.self), key.count, nil) == 1
+    }
+    guard ok else { throw openSSLFailure("EVP_MAC_init") }
+    ready = true
+  }
+
+  /// Runs `body` with a computation on the context, restarted first if it was used.
+  func withContext<R>(_ body: (borrowing HMACContext) throws(CryptoError) -> R)
+    throws(CryptoError) -> R
+  {
+    if !ready {
+      guard EVP_MAC_init(ctx, nil, 0, nil) == 1 else { throw openSSLFailure("EVP_MAC_init") }
+    }
+    ready = false
+    let context = HMACContext(borrowing: ctx, outputLength: hash.outputLength)
+    return try body(context)
+  }
+}
+
 /// A pooled context: only ever used by the one computation that checked it out.
 private struct SpareContext: @unchecked Sendable {
   let ctx: OpaquePointer
@@ -105,12 +168,23 @@ struct HMACContext: ~Copyable {
   /// The key whose pool takes the context back when done; nil: the context is freed. Unowned
   /// (a computation never outlives the call that holds the key) so `take()` can `discard`.
   private let owner: Unmanaged<HMACKey>?
+  /// False for a context another object owns (`RatchetHMAC`): it is neither freed nor pooled.
+  private let owned: Bool
 
   /// A computation keyed with `key`, ready for `update`.
   init(_ key: HMACKey) throws(CryptoError) {
     self.ctx = try key.checkOut()
     self.outputLength = key.hash.outputLength
     self.owner = Unmanaged.passUnretained(key)
+    self.owned = true
+  }
+
+  /// A computation on a context owned elsewhere, which outlives this value.
+  init(borrowing ctx: OpaquePointer, outputLength: Int) {
+    self.ctx = ctx
+    self.outputLength = outputLength
+    self.owner = nil
+    self.owned = false
   }
 
   /// Hands the context over to an `HMACKey`, which frees it.
@@ -139,9 +213,11 @@ struct HMACContext: ~Copyable {
     self.ctx = ctx
     self.outputLength = alg.outputLength
     self.owner = nil
+    self.owned = true
   }
 
   deinit {
+    if !owned { return }
     if let owner {
       owner._withUnsafeGuaranteedRef { $0.checkIn(ctx) }
     } else {

@@ -13,37 +13,56 @@ extension CipherSuiteProvider {
     -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
   {
     let hash = self.hash
-    let keyLength = aeadKeyLength
-    let nonceLength = aeadNonceLength
     return try secret.withUnsafeBytes {
       (prk) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes) in
-      let hmac = try HMACContext(hash, key: prk)
-      return try withUnsafeTemporaryAllocation(byteCount: 4, alignment: 1) {
-        (context) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+      try ratchetStep(HMACContext(hash, key: prk), generation: generation)
+    }
+  }
+
+  /// `deriveRatchetStep` with the secret already keyed (`RatchetHMAC`), which the caller holds
+  /// the only reference to. The context is left used; the caller re-keys it with `nextSecret`.
+  public func deriveRatchetStep(keyed: RatchetHMAC, generation: UInt32) throws(CryptoError)
+    -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+  {
+    guard keyed.hash == hash else { throw .invalidLength("HMAC key of another hash") }
+    return try keyed.withContext {
+      (hmac) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes) in
+      try ratchetStep(hmac, generation: generation)
+    }
+  }
+
+  /// The three ExpandWithLabels of a ratchet step on a context keyed with its secret.
+  private func ratchetStep(_ hmac: borrowing HMACContext, generation: UInt32)
+    throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+  {
+    let hash = self.hash
+    let keyLength = aeadKeyLength
+    let nonceLength = aeadNonceLength
+    return try withUnsafeTemporaryAllocation(byteCount: 4, alignment: 1) {
+      (context) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
+      in
+      // DeriveTreeSecret's context: the generation as a uint32 (big-endian).
+      for index in 0..<4 {
+        context[index] = UInt8(truncatingIfNeeded: generation >> (24 - 8 * UInt32(index)))
+      }
+      let generationBytes = UnsafeRawBufferPointer(context)
+      return try HKDF.withBlock(hash) {
+        (block) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
         in
-        // DeriveTreeSecret's context: the generation as a uint32 (big-endian).
-        for index in 0..<4 {
-          context[index] = UInt8(truncatingIfNeeded: generation >> (24 - 8 * UInt32(index)))
+        let key = try SecretBytes(count: keyLength) { (out) throws(CryptoError) in
+          try HKDF.expandLabel(
+            hmac, fresh: true, label: "MLS 1.0 key", context: generationBytes, block: block,
+            into: out)
         }
-        let generationBytes = UnsafeRawBufferPointer(context)
-        return try HKDF.withBlock(hash) {
-          (block) throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes)
-          in
-          let key = try SecretBytes(count: keyLength) { (out) throws(CryptoError) in
-            try HKDF.expandLabel(
-              hmac, fresh: true, label: "MLS 1.0 key", context: generationBytes, block: block,
-              into: out)
-          }
-          let nonce = try HKDF.expandLabelPublic(
-            hmac, label: "MLS 1.0 nonce", context: generationBytes, block: block,
-            length: nonceLength)
-          let next = try SecretBytes(count: hash.outputLength) { (out) throws(CryptoError) in
-            try HKDF.expandLabel(
-              hmac, fresh: false, label: "MLS 1.0 secret", context: generationBytes,
-              block: block, into: out)
-          }
-          return (key, nonce, next)
+        let nonce = try HKDF.expandLabelPublic(
+          hmac, label: "MLS 1.0 nonce", context: generationBytes, block: block,
+          length: nonceLength)
+        let next = try SecretBytes(count: hash.outputLength) { (out) throws(CryptoError) in
+          try HKDF.expandLabel(
+            hmac, fresh: false, label: "MLS 1.0 secret", context: generationBytes,
+            block: block, into: out)
         }
+        return (key, nonce, next)
       }
     }
   }
