@@ -70,8 +70,10 @@ public struct HashRatchet: Sendable {
   var secret: SecretBytes? {
     didSet { keyed = nil }
   }
-  /// `secret` keyed for HMAC: made at the first step, then re-keyed in place with each next
-  /// secret. Copies of the ratchet share it until one of them steps, which copies it first.
+  /// `secret` keyed for HMAC, for a sending ratchet only: made at the first `next()`, then
+  /// re-keyed in place with each next secret. Copies of the ratchet share it until one of them
+  /// steps, which copies it first. Receiving ratchets (one per sender heard from) key each step
+  /// afresh instead: an OpenSSL HMAC context is ~1 KB, the sender's own two are enough.
   private var keyed: RatchetHMAC?
   /// The generation whose key has not been derived yet.
   public internal(set) var nextGeneration: UInt32
@@ -86,7 +88,7 @@ public struct HashRatchet: Sendable {
 
   /// The key for the next generation, for sending: each call returns a new generation.
   public mutating func next() throws(SecretTreeError) -> RatchetKey {
-    try advance()
+    try advance(sending: true)
   }
 
   /// The key of `generation`, for receiving; afterwards it cannot be obtained again.
@@ -107,10 +109,10 @@ public struct HashRatchet: Sendable {
         maximumDistance: configuration.maximumForwardDistance)
     }
     while nextGeneration < generation {
-      let passed = try advance()
+      let passed = try advance(sending: false)
       retain(passed)
     }
-    return try advance()
+    return try advance(sending: false)
   }
 
   /// Runs `body` with the key of `generation` and consumes that key only if `body` succeeds.
@@ -126,11 +128,11 @@ public struct HashRatchet: Sendable {
   ) throws(SecretTreeError) -> Result<T, E> {
     if generation == nextGeneration {
       // In order (the usual case): the step is derived without moving the ratchet, and taken
-      // only once `body` accepted its key. No trial copy, so the keyed secret stays unshared.
-      let step = try peek()
+      // only once `body` accepted its key, with no trial copy of the ratchet.
+      let step = try peek(sending: false)
       do throws(E) {
         let value = try body(step.key)
-        take(step.nextSecret)
+        take(step.nextSecret, sending: false)
         return .success(value)
       } catch {
         return .failure(error)
@@ -148,29 +150,31 @@ public struct HashRatchet: Sendable {
   }
 
   /// Derives the key and nonce of `nextGeneration`, then replaces the secret with the next one.
-  private mutating func advance() throws(SecretTreeError) -> RatchetKey {
-    let step = try peek()
-    take(step.nextSecret)
+  private mutating func advance(sending: Bool) throws(SecretTreeError) -> RatchetKey {
+    let step = try peek(sending: sending)
+    take(step.nextSecret, sending: sending)
     return step.key
   }
 
   /// The key, nonce and next secret of `nextGeneration`, leaving the ratchet where it is.
-  private mutating func peek() throws(SecretTreeError) -> (key: RatchetKey, nextSecret: SecretBytes)
-  {
+  private mutating func peek(sending: Bool) throws(SecretTreeError) -> (
+    key: RatchetKey, nextSecret: SecretBytes
+  ) {
     guard let current = secret else { throw .ratchetExhausted }
     let generation = nextGeneration
-    let hmac = try exclusiveKeyed(current)
+    let hmac = sending ? try exclusiveKeyed(current) : nil
     // DeriveTreeSecret(secret, label, generation, length) for the three labels: one keyed HMAC.
     let step = try wrap {
       () throws(CryptoError) -> (key: SecretBytes, nonce: [UInt8], nextSecret: SecretBytes) in
-      try provider.deriveRatchetStep(keyed: hmac, generation: generation)
+      if let hmac { return try provider.deriveRatchetStep(keyed: hmac, generation: generation) }
+      return try provider.deriveRatchetStep(secret: current, generation: generation)
     }
     return (RatchetKey(generation: generation, key: step.key, nonce: step.nonce), step.nextSecret)
   }
 
   /// Moves past `nextGeneration` (just peeked): its secret is replaced, in the keyed context too.
-  private mutating func take(_ nextSecret: SecretBytes) {
-    let hmac = keyed
+  private mutating func take(_ nextSecret: SecretBytes, sending: Bool) {
+    let hmac = sending ? keyed : nil
     if nextGeneration == UInt32.max {
       // No generation number is left for the following secret: drop it.
       secret = nil
@@ -179,8 +183,8 @@ public struct HashRatchet: Sendable {
     secret = nextSecret
     nextGeneration += 1
     guard let hmac else { return }
-    // `secret`'s didSet dropped the keyed context; re-key it in place (it is this ratchet's
-    // alone: `peek` made it so). On failure it is made again from the secret when next needed.
+    // `secret`'s didSet dropped the keyed context; a sending ratchet re-keys it in place (it is
+    // this ratchet's alone: `peek` made it so). On failure it is made again when next needed.
     do throws(CryptoError) {
       try hmac.rekey(nextSecret)
       keyed = hmac
