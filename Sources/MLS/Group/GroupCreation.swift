@@ -69,18 +69,35 @@ extension GroupState {
 
   /// The signed GroupInfo and its encoding, made in one pass. RFC 9420 §12.4.3, §5.1.2.
   ///
-  /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
-  /// that adds members: the tree is encoded once into a pre-sized buffer; the GroupInfoTBS is
-  /// written once, behind the SignContent header (`opaque label<V>`, then the varint length of
-  /// `content`, computed beforehand) and signed where it lies; then the header is dropped and
-  /// the signature appended, which is the encoded GroupInfo the Welcome encrypts (§12.4.3.1).
+  /// The SignContent is signed where it lies (`groupInfoToSign`); then the header is dropped
+  /// and the signature appended, which is the encoded GroupInfo the Welcome encrypts
+  /// (§12.4.3.1).
   func signedGroupInfo(includeRatchetTree: Bool) throws(GroupError) -> (
     info: GroupInfo, encoded: [UInt8]
   ) {
+    var (info, writer, headerLength) = try groupInfoToSign(includeRatchetTree: includeRatchetTree)
+    info.signature = try GroupError.wrap {
+      try Signature.sign(
+        provider.signatureScheme, privateKey: signaturePrivateKey, message: writer.bytes)
+    }
+    writer.removeFirst(headerLength)
+    try Self.encoding("GroupInfo") { try writer.writeOpaque(info.signature) }
+    return (info, writer.bytes)
+  }
+
+  /// The GroupInfo without its signature, and the SignContent over its GroupInfoTBS.
+  /// RFC 9420 §12.4.3, §5.1.2.
+  ///
+  /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
+  /// that adds members: the tree is encoded once (`encodedRatchetTree`); the GroupInfoTBS is
+  /// written once, behind the SignContent header (`opaque label<V>`, then the varint length of
+  /// `content`, computed beforehand), with room for the signature behind it. The bytes from
+  /// `headerLength` on are the start of the encoded GroupInfo.
+  func groupInfoToSign(includeRatchetTree: Bool) throws(GroupError) -> (
+    info: GroupInfo, signContent: TLSWriter, headerLength: Int
+  ) {
     var extensions: [Extension] = []
     if includeRatchetTree {
-      // `optional<Node> ratchet_tree<V>` without trailing blank nodes (§12.4.3.3), straight
-      // from the tree's storage: no intermediate copy of the node array.
       let tree = try Self.encodedRatchetTree(tree.nodes)
       extensions.append(Extension(extensionType: .ratchetTree, extensionData: tree))
     }
@@ -88,7 +105,7 @@ extension GroupState {
       let key = try GroupError.wrap { try epochSecrets.externalPublicKey() }
       extensions.append(try GroupError.wrap { try Extension(ExternalPub(externalPub: key)) })
     }
-    var info = GroupInfo(
+    let info = GroupInfo(
       groupContext: groupContext, extensions: extensions, confirmationTag: confirmationTag,
       signer: ownLeafIndex, signature: [])
     let context = try GroupCodec.encode(groupContext, "GroupContext")
@@ -115,13 +132,7 @@ extension GroupState {
       writer.write(ownLeafIndex.rawValue)
     }
     guard writer.bytes.count == headerLength + tbsLength else { throw .malformed("GroupInfoTBS") }
-    info.signature = try GroupError.wrap {
-      try Signature.sign(
-        provider.signatureScheme, privateKey: signaturePrivateKey, message: writer.bytes)
-    }
-    writer.removeFirst(headerLength)
-    try Self.encoding("GroupInfo") { try writer.writeOpaque(info.signature) }
-    return (info, writer.bytes)
+    return (info, writer, headerLength)
   }
 
   /// Nodes per part when the ratchet tree is encoded on several cores; smaller trees are
@@ -162,7 +173,7 @@ extension GroupState {
   }
 
   /// Runs encoding steps; a failure (a length beyond its prefix) is `.malformed(name)`.
-  private static func encoding(_ name: String, _ body: () throws -> Void) throws(GroupError) {
+  static func encoding(_ name: String, _ body: () throws -> Void) throws(GroupError) {
     do {
       try body()
     } catch {
