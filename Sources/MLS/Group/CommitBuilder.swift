@@ -158,6 +158,7 @@ extension GroupState {
     let unsigned = try groupInfoToSign(includeRatchetTree: includeRatchetTree)
     let signContent = unsigned.signContent.bytes
     let headerLength = unsigned.headerLength
+    let treeRange = unsigned.treeRange
     let encryptedLength =
       signContent.count - headerLength + TLSWriter.opaqueLength(signatureLength)
       + suite.aead.tagLength
@@ -180,7 +181,10 @@ extension GroupState {
           let stream = try suite.streamEncryptContext(
             label: "Welcome", contextLength: encryptedLength)
           try stream.update(encrypted)
-          return WelcomeEncryption(sealer: sealer, stream: stream, encrypted: encrypted)
+          // The GroupInfo's own copy of the tree, also off the signature's path.
+          let tree = treeRange.map { Array(signContent[$0]) }
+          return WelcomeEncryption(
+            sealer: sealer, stream: stream, encrypted: encrypted, tree: tree)
         })
     }
     var signature: [UInt8]?
@@ -195,6 +199,7 @@ extension GroupState {
       throw .malformed("GroupInfo signature")
     }
     var info = unsigned.info
+    if let tree = encryption.tree { info.extensions[0].extensionData = tree }
     info.signature = signature
     var tail = TLSWriter(reservingCapacity: TLSWriter.opaqueLength(signatureLength))
     try Self.encoding("GroupInfo") { try tail.writeOpaque(signature) }
@@ -282,13 +287,16 @@ private final class WelcomeEncryption: @unchecked Sendable {
   let sealer: AEADStreamingSealer
   let stream: CipherSuiteProvider.EncryptContextStream
   var encrypted: [UInt8]
+  /// The `ratchet_tree` extension's data, copied out of the GroupInfoTBS.
+  let tree: [UInt8]?
 
   init(
     sealer: AEADStreamingSealer, stream: CipherSuiteProvider.EncryptContextStream,
-    encrypted: [UInt8]
+    encrypted: [UInt8], tree: [UInt8]?
   ) {
     self.sealer = sealer
     self.stream = stream
     self.encrypted = encrypted
+    self.tree = tree
   }
 }

@@ -75,7 +75,9 @@ extension GroupState {
   func signedGroupInfo(includeRatchetTree: Bool) throws(GroupError) -> (
     info: GroupInfo, encoded: [UInt8]
   ) {
-    var (info, writer, headerLength) = try groupInfoToSign(includeRatchetTree: includeRatchetTree)
+    var (info, writer, headerLength, treeRange) = try groupInfoToSign(
+      includeRatchetTree: includeRatchetTree)
+    if let treeRange { info.extensions[0].extensionData = Array(writer.bytes[treeRange]) }
     info.signature = try GroupError.wrap {
       try Signature.sign(
         provider.signatureScheme, privateKey: signaturePrivateKey, message: writer.bytes)
@@ -89,18 +91,26 @@ extension GroupState {
   /// RFC 9420 §12.4.3, §5.1.2.
   ///
   /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
-  /// that adds members: the tree is encoded once (`encodedRatchetTree`); the GroupInfoTBS is
-  /// written once, behind the SignContent header (`opaque label<V>`, then the varint length of
-  /// `content`, computed beforehand), with room for the signature behind it. The bytes from
-  /// `headerLength` on are the start of the encoded GroupInfo.
+  /// that adds members: the tree is encoded once, in parts (`ratchetTreeParts`) written
+  /// straight into the GroupInfoTBS, which is written once, behind the SignContent header
+  /// (`opaque label<V>`, then the varint length of `content`, computed beforehand), with room
+  /// for the signature behind it. The bytes from `headerLength` on are the start of the encoded
+  /// GroupInfo. With the tree, `info.extensions[0]` is the `ratchet_tree` extension with its
+  /// data left empty: it is `signContent.bytes[treeRange]`, which the caller copies out (while
+  /// the signature is computed, on the Welcome's path).
   func groupInfoToSign(includeRatchetTree: Bool) throws(GroupError) -> (
-    info: GroupInfo, signContent: TLSWriter, headerLength: Int
+    info: GroupInfo, signContent: TLSWriter, headerLength: Int, treeRange: Range<Int>?
   ) {
     var extensions: [Extension] = []
+    var treeParts: [[UInt8]] = []
+    var treeContentLength = 0
     if includeRatchetTree {
-      let tree = try Self.encodedRatchetTree(tree.nodes)
-      extensions.append(Extension(extensionType: .ratchetTree, extensionData: tree))
+      treeParts = try Self.ratchetTreeParts(tree.nodes)
+      treeContentLength = treeParts.reduce(0) { $0 + $1.count }
+      extensions.append(Extension(extensionType: .ratchetTree, extensionData: []))
     }
+    let treeDataLength =
+      includeRatchetTree ? TLSWriter.opaqueLength(treeContentLength) : 0
     if options.externalPubInGroupInfo {
       let key = try GroupError.wrap { try epochSecrets.externalPublicKey() }
       extensions.append(try GroupError.wrap { try Extension(ExternalPub(externalPub: key)) })
@@ -110,8 +120,9 @@ extension GroupState {
       signer: ownLeafIndex, signature: [])
     let context = try GroupCodec.encode(groupContext, "GroupContext")
     // GroupInfoTBS: group_context, extensions<V>, confirmation_tag<V>, signer (uint32).
-    let extensionsLength = extensions.reduce(0) {
-      $0 + 2 + TLSWriter.opaqueLength($1.extensionData.count)
+    var extensionsLength = includeRatchetTree ? 2 + TLSWriter.opaqueLength(treeDataLength) : 0
+    for item in extensions.dropFirst(includeRatchetTree ? 1 : 0) {
+      extensionsLength += 2 + TLSWriter.opaqueLength(item.extensionData.count)
     }
     let tbsLength =
       context.count + TLSWriter.opaqueLength(extensionsLength)
@@ -119,20 +130,32 @@ extension GroupState {
     let label = Array("MLS 1.0 GroupInfoTBS".utf8)
     let headerLength = TLSWriter.opaqueLength(label.count) + Varint.encodedLength(tbsLength)
     var writer = TLSWriter(reservingCapacity: headerLength + tbsLength + 256)
+    var treeRange: Range<Int>?
     try Self.encoding("GroupInfoTBS") {
       try writer.writeOpaque(label)
       try writer.writeVarint(tbsLength)
       writer.writeRaw(context)
       try writer.writeVarint(extensionsLength)
-      for item in extensions {
+      for (index, item) in extensions.enumerated() {
         writer.write(item.extensionType.rawValue)
-        try writer.writeOpaque(item.extensionData)
+        if index == 0 && includeRatchetTree {
+          // extension_data<V> = optional<Node> ratchet_tree<V> (§12.4.3.3).
+          try writer.writeVarint(treeDataLength)
+          let start = writer.bytes.count
+          try writer.writeVarint(treeContentLength)
+          for part in treeParts { writer.writeRaw(part) }
+          treeRange = start..<writer.bytes.count
+        } else {
+          try writer.writeOpaque(item.extensionData)
+        }
       }
       try writer.writeOpaque(confirmationTag)
       writer.write(ownLeafIndex.rawValue)
     }
-    guard writer.bytes.count == headerLength + tbsLength else { throw .malformed("GroupInfoTBS") }
-    return (info, writer, headerLength)
+    guard writer.bytes.count == headerLength + tbsLength,
+      treeRange.map({ $0.count == treeDataLength }) ?? true
+    else { throw .malformed("GroupInfoTBS") }
+    return (info, writer, headerLength, treeRange)
   }
 
   /// Nodes per part when the ratchet tree is encoded on several cores; smaller trees are
@@ -147,6 +170,19 @@ extension GroupState {
   static func encodedRatchetTree(
     _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
   ) throws(GroupError) -> [UInt8] {
+    let parts = try ratchetTreeParts(nodes, partSize: partSize)
+    let length = parts.reduce(0) { $0 + $1.count }
+    var writer = TLSWriter(reservingCapacity: Varint.encodedLength(length) + length)
+    try Self.encoding("ratchet_tree") { try writer.writeVarint(length) }
+    for part in parts { writer.writeRaw(part) }
+    return writer.bytes
+  }
+
+  /// The content of `ratchet_tree<V>` (without its length prefix) in consecutive parts, each
+  /// encoded on whichever core is free. See `encodedRatchetTree`.
+  static func ratchetTreeParts(
+    _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
+  ) throws(GroupError) -> [[UInt8]] {
     let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
     let size = max(1, partSize)
     let partCount = max(1, (end + size - 1) / size)
@@ -161,15 +197,13 @@ extension GroupState {
       }
       return writer.bytes
     }
-    var length = 0
+    var result: [[UInt8]] = []
+    result.reserveCapacity(parts.count)
     for part in parts {
       guard let part else { throw .malformed("ratchet_tree") }
-      length += part.count
+      result.append(part)
     }
-    var writer = TLSWriter(reservingCapacity: Varint.encodedLength(length) + length)
-    try Self.encoding("ratchet_tree") { try writer.writeVarint(length) }
-    for part in parts { if let part { writer.writeRaw(part) } }
-    return writer.bytes
+    return result
   }
 
   /// Runs encoding steps; a failure (a length beyond its prefix) is `.malformed(name)`.
