@@ -49,6 +49,54 @@ extension CipherSuiteProvider {
     return PreparedEncryptContext(infoHash: try hpke.infoHash(parts: parts))
   }
 
+  /// EncryptContext(label, context) hashed for EncryptWithLabel as the context's bytes arrive,
+  /// its length known in advance (the length prefix comes first). RFC 9420 §5.1.3.
+  ///
+  /// A Welcome's context is the encrypted GroupInfo (§12.4.3.1): with it the ciphertext is
+  /// hashed while the GroupInfo's signature is still being computed. One thread at a time.
+  public final class EncryptContextStream: @unchecked Sendable {
+    private let hasher: HPKE.InfoHasher
+    private let expected: Int
+    private var received = 0
+
+    init(hasher: HPKE.InfoHasher, expected: Int) {
+      self.hasher = hasher
+      self.expected = expected
+    }
+
+    /// Hashes the next bytes of the context.
+    public func update(_ bytes: UnsafeRawBufferPointer) throws(CryptoError) {
+      guard bytes.count <= expected - received else {
+        throw .invalidLength("EncryptContext context longer than announced")
+      }
+      received += bytes.count
+      try hasher.update(bytes)
+    }
+
+    /// Hashes the next bytes of the context (an array).
+    public func update(_ bytes: [UInt8]) throws(CryptoError) {
+      try withRawBytes(bytes) { (raw) throws(CryptoError) in try update(raw) }
+    }
+
+    /// The prepared context, once exactly the announced number of bytes was fed.
+    public func finish() throws(CryptoError) -> PreparedEncryptContext {
+      guard received == expected else {
+        throw .invalidLength("EncryptContext context shorter than announced")
+      }
+      return PreparedEncryptContext(infoHash: try hasher.finish())
+    }
+  }
+
+  /// Starts EncryptContext(label, context) for a context of `contextLength` bytes that will be
+  /// fed in pieces. RFC 9420 §5.1.3.
+  public func streamEncryptContext(
+    label: String, contextLength: Int
+  ) throws(CryptoError) -> EncryptContextStream {
+    let hasher = try hpke.infoHasher()
+    try hasher.update(Self.encryptContextHeader(label: label, contextLength: contextLength))
+    return EncryptContextStream(hasher: hasher, expected: contextLength)
+  }
+
   /// EncryptWithLabel with a prepared EncryptContext: the same output as
   /// `encryptWithLabel(publicKey:label:context:plaintext:)`. RFC 9420 §5.1.3.
   public func encryptWithLabel(
@@ -75,14 +123,21 @@ extension CipherSuiteProvider {
   static func encryptContextParts(
     label: String, context: [UInt8]
   ) throws(CryptoError) -> [[UInt8]] {
+    [try encryptContextHeader(label: label, contextLength: context.count), context]
+  }
+
+  /// EncryptContext up to its context's bytes: the label and the context's length prefix.
+  static func encryptContextHeader(label: String, contextLength: Int) throws(CryptoError)
+    -> [UInt8]
+  {
     var writer = TLSWriter()
     do {
       try writer.writeOpaque(Array("MLS 1.0 \(label)".utf8))
-      try writer.writeVarint(context.count)
+      try writer.writeVarint(contextLength)
     } catch {
       throw .invalidLength("EncryptContext field too long for a varint")
     }
-    return [writer.bytes, context]
+    return writer.bytes
   }
 
   /// EncryptContext { opaque label<V> = "MLS 1.0 " + Label; opaque context<V>; }. RFC 9420 §5.1.3.

@@ -94,12 +94,12 @@ extension GroupState {
     var welcome: MLSMessage?
     var groupInfo: GroupInfo?
     if !applied.added.isEmpty {
-      let signed = try newState.signedGroupInfo(includeRatchetTree: options.ratchetTreeInWelcome)
-      groupInfo = signed.info
+      let sealed = try newState.encryptedGroupInfo(
+        includeRatchetTree: options.ratchetTreeInWelcome, welcomeSecret: material.welcomeSecret)
+      groupInfo = sealed.info
       let made = try makeWelcome(
-        encodedGroupInfo: signed.encoded, material: material, pskSecret: pskSecret,
-        added: applied.added,
-        prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
+        encryptedGroupInfo: sealed.encrypted, welcomeContext: sealed.context, material: material,
+        added: applied.added, prepared: prepared, pskIDs: applied.pskIDs, tree: finalTree)
       welcome = MLSMessage(version: groupContext.version, body: .welcome(made))
     }
     let staged = StagedCommit(
@@ -124,36 +124,116 @@ extension GroupState {
     return try GroupCodec.encode(context, "GroupContext")
   }
 
+  /// The signed GroupInfo of the new epoch encrypted for the Welcome with the welcome key and
+  /// nonce, and the EncryptContext("Welcome", encrypted GroupInfo) its secrets are sealed
+  /// with, hashed once. RFC 9420 §12.4.3.1, §12.4.3, §5.1.3.
+  ///
+  /// In a large group the GroupInfo carries the whole tree (~2 MiB at 10,000 members): its
+  /// signature, its encryption and the hash of the ciphertext are each linear in it. When the
+  /// scheme's signatures have a fixed length (EdDSA) the ciphertext's length is known before
+  /// the signature exists, so one core signs the GroupInfoTBS while the other encrypts the
+  /// same bytes and hashes the ciphertext behind the EncryptContext header; then the
+  /// signature's encoding is encrypted, the tag appended and the hash finished. The bytes are
+  /// those of signing, encoding, encrypting and hashing in sequence (the ECDSA path).
+  func encryptedGroupInfo(includeRatchetTree: Bool, welcomeSecret: SecretBytes)
+    throws(GroupError) -> (
+      info: GroupInfo, encrypted: [UInt8], context: CipherSuiteProvider.PreparedEncryptContext
+    )
+  {
+    let suite = provider
+    let keyAndNonce = try GroupError.wrap {
+      try KeySchedule(provider: suite).welcomeKeyAndNonce(welcomeSecret: welcomeSecret)
+    }
+    guard let signatureLength = suite.signatureScheme.fixedSignatureLength else {
+      let signed = try signedGroupInfo(includeRatchetTree: includeRatchetTree)
+      let encrypted = try GroupError.wrap {
+        try suite.seal(
+          key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: signed.encoded)
+      }
+      let context = try GroupError.wrap {
+        try suite.prepareEncryptContext(label: "Welcome", context: encrypted)
+      }
+      return (signed.info, encrypted, context)
+    }
+    let unsigned = try groupInfoToSign(includeRatchetTree: includeRatchetTree)
+    let signContent = unsigned.signContent.bytes
+    let headerLength = unsigned.headerLength
+    let treeRange = unsigned.treeRange
+    let encryptedLength =
+      signContent.count - headerLength + TLSWriter.opaqueLength(signatureLength)
+      + suite.aead.tagLength
+    let scheme = suite.signatureScheme
+    let signingKey = signaturePrivateKey
+    let tasks = Parallel.map(count: 2, chunkSize: 1) { (task: Int) -> WelcomePipelineTask in
+      if task == 0 {
+        return .signature(
+          Result { () throws(CryptoError) -> [UInt8] in
+            try Signature.sign(scheme, privateKey: signingKey, message: signContent)
+          })
+      }
+      return .encryption(
+        Result { () throws(CryptoError) -> WelcomeEncryption in
+          let sealer = try AEADStreamingSealer(
+            suite.aead, key: keyAndNonce.key, nonce: keyAndNonce.nonce)
+          var encrypted: [UInt8] = []
+          encrypted.reserveCapacity(encryptedLength)
+          try sealer.update(signContent[headerLength...], appendingTo: &encrypted)
+          let stream = try suite.streamEncryptContext(
+            label: "Welcome", contextLength: encryptedLength)
+          try stream.update(encrypted)
+          // The GroupInfo's own copy of the tree, also off the signature's path.
+          let tree = treeRange.map { Array(signContent[$0]) }
+          return WelcomeEncryption(
+            sealer: sealer, stream: stream, encrypted: encrypted, tree: tree)
+        })
+    }
+    var signature: [UInt8]?
+    var encryption: WelcomeEncryption?
+    for task in tasks {
+      switch task {
+      case .signature(let result): signature = try GroupError.wrap { try result.get() }
+      case .encryption(let result): encryption = try GroupError.wrap { try result.get() }
+      }
+    }
+    guard let signature, let encryption, signature.count == signatureLength else {
+      throw .malformed("GroupInfo signature")
+    }
+    var info = unsigned.info
+    if let tree = encryption.tree { info.extensions[0].extensionData = tree }
+    info.signature = signature
+    var tail = TLSWriter(reservingCapacity: TLSWriter.opaqueLength(signatureLength))
+    try Self.encoding("GroupInfo") { try tail.writeOpaque(signature) }
+    var encrypted = encryption.encrypted
+    encryption.encrypted = []
+    let mark = encrypted.count
+    let context = try GroupError.wrap {
+      try encryption.sealer.update(tail.bytes, appendingTo: &encrypted)
+      try encryption.sealer.finish(appendingTo: &encrypted)
+      try encryption.stream.update(Array(encrypted[mark...]))
+      return try encryption.stream.finish()
+    }
+    guard encrypted.count == encryptedLength else { throw .malformed("encrypted GroupInfo") }
+    return (info, encrypted, context)
+  }
+
   /// The Welcome for the members a commit adds. RFC 9420 §12.4.3.1.
   ///
-  /// The GroupInfo (`encodedInfo`, as `signedGroupInfo` made it) is encrypted once with the
-  /// welcome key and nonce; each new member gets the
+  /// The GroupInfo is encrypted once (`encryptedGroupInfo`); each new member gets the
   /// joiner secret, the path secret of its lowest common ancestor with the committer (when the
   /// commit has a path) and the PSK ids, sealed to its init key with the encrypted GroupInfo as
-  /// context. The seals are independent, so they run in chunks on both cores; the first error
-  /// in member order is thrown.
+  /// context (`welcomeContext`, hashed once, not per member). The seals are independent, so
+  /// they run in chunks on both cores; the first error in member order is thrown.
   func makeWelcome(
-    encodedGroupInfo encodedInfo: [UInt8], material: EpochKeyMaterial, pskSecret: SecretBytes?,
+    encryptedGroupInfo encryptedInfo: [UInt8],
+    welcomeContext: CipherSuiteProvider.PreparedEncryptContext, material: EpochKeyMaterial,
     added: [(leaf: LeafIndex, keyPackage: ValidatedKeyPackage)], prepared: TreeKEM.PreparedPath?,
     pskIDs: [PreSharedKeyID], tree: PublicRatchetTree
   ) throws(GroupError) -> Welcome {
-    let schedule = KeySchedule(provider: provider)
-    let keyAndNonce = try GroupError.wrap {
-      try schedule.welcomeKeyAndNonce(welcomeSecret: material.welcomeSecret)
-    }
-    let encryptedInfo = try GroupError.wrap {
-      try provider.seal(
-        key: keyAndNonce.key, nonce: keyAndNonce.nonce, aad: [], plaintext: encodedInfo)
-    }
     let ownNode = ownLeafIndex.nodeIndex
     let math = tree.math
     let suite = provider
     let joinerSecret = material.joinerSecret
     // One HPKE seal per new member, independent of each other: on both cores (§12.4.3.1).
-    // Their EncryptContext holds the whole encrypted GroupInfo: hashed once, not per member.
-    let welcomeContext = try GroupError.wrap {
-      try suite.prepareEncryptContext(label: "Welcome", context: encryptedInfo)
-    }
     let sealed = Parallel.map(count: added.count) {
       (position: Int) -> Result<EncryptedGroupSecrets, GroupError> in
       let (leaf, validated) = added[position]
@@ -192,5 +272,31 @@ extension GroupState {
     }
     return Welcome(
       cipherSuite: groupContext.cipherSuite, secrets: secrets, encryptedGroupInfo: encryptedInfo)
+  }
+}
+
+/// One of the two concurrent halves of `encryptedGroupInfo`.
+private enum WelcomePipelineTask: Sendable {
+  case signature(Result<[UInt8], CryptoError>)
+  case encryption(Result<WelcomeEncryption, CryptoError>)
+}
+
+/// The GroupInfoTBS encrypted and hashed so far, with the streams to finish once the
+/// signature is known. Handed from the worker to the caller, then used by the caller alone.
+private final class WelcomeEncryption: @unchecked Sendable {
+  let sealer: AEADStreamingSealer
+  let stream: CipherSuiteProvider.EncryptContextStream
+  var encrypted: [UInt8]
+  /// The `ratchet_tree` extension's data, copied out of the GroupInfoTBS.
+  let tree: [UInt8]?
+
+  init(
+    sealer: AEADStreamingSealer, stream: CipherSuiteProvider.EncryptContextStream,
+    encrypted: [UInt8], tree: [UInt8]?
+  ) {
+    self.sealer = sealer
+    self.stream = stream
+    self.encrypted = encrypted
+    self.tree = tree
   }
 }

@@ -69,59 +69,15 @@ extension GroupState {
 
   /// The signed GroupInfo and its encoding, made in one pass. RFC 9420 §12.4.3, §5.1.2.
   ///
-  /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
-  /// that adds members: the tree is encoded once into a pre-sized buffer; the GroupInfoTBS is
-  /// written once, behind the SignContent header (`opaque label<V>`, then the varint length of
-  /// `content`, computed beforehand) and signed where it lies; then the header is dropped and
-  /// the signature appended, which is the encoded GroupInfo the Welcome encrypts (§12.4.3.1).
+  /// The SignContent is signed where it lies (`groupInfoToSign`); then the header is dropped
+  /// and the signature appended, which is the encoded GroupInfo the Welcome encrypts
+  /// (§12.4.3.1).
   func signedGroupInfo(includeRatchetTree: Bool) throws(GroupError) -> (
     info: GroupInfo, encoded: [UInt8]
   ) {
-    var extensions: [Extension] = []
-    if includeRatchetTree {
-      // `optional<Node> ratchet_tree<V>` without trailing blank nodes (§12.4.3.3), straight
-      // from the tree's storage: no intermediate copy of the node array.
-      let nodes = tree.nodes
-      let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
-      var treeWriter = TLSWriter(reservingCapacity: 16 + end * 160)
-      try Self.encoding("ratchet_tree") {
-        try treeWriter.writeVector { writer in
-          for position in 0..<end { try writer.writeOptional(nodes[position]) }
-        }
-      }
-      extensions.append(Extension(extensionType: .ratchetTree, extensionData: treeWriter.bytes))
-    }
-    if options.externalPubInGroupInfo {
-      let key = try GroupError.wrap { try epochSecrets.externalPublicKey() }
-      extensions.append(try GroupError.wrap { try Extension(ExternalPub(externalPub: key)) })
-    }
-    var info = GroupInfo(
-      groupContext: groupContext, extensions: extensions, confirmationTag: confirmationTag,
-      signer: ownLeafIndex, signature: [])
-    let context = try GroupCodec.encode(groupContext, "GroupContext")
-    // GroupInfoTBS: group_context, extensions<V>, confirmation_tag<V>, signer (uint32).
-    let extensionsLength = extensions.reduce(0) {
-      $0 + 2 + TLSWriter.opaqueLength($1.extensionData.count)
-    }
-    let tbsLength =
-      context.count + TLSWriter.opaqueLength(extensionsLength)
-      + TLSWriter.opaqueLength(confirmationTag.count) + 4
-    let label = Array("MLS 1.0 GroupInfoTBS".utf8)
-    let headerLength = TLSWriter.opaqueLength(label.count) + Varint.encodedLength(tbsLength)
-    var writer = TLSWriter(reservingCapacity: headerLength + tbsLength + 256)
-    try Self.encoding("GroupInfoTBS") {
-      try writer.writeOpaque(label)
-      try writer.writeVarint(tbsLength)
-      writer.writeRaw(context)
-      try writer.writeVarint(extensionsLength)
-      for item in extensions {
-        writer.write(item.extensionType.rawValue)
-        try writer.writeOpaque(item.extensionData)
-      }
-      try writer.writeOpaque(confirmationTag)
-      writer.write(ownLeafIndex.rawValue)
-    }
-    guard writer.bytes.count == headerLength + tbsLength else { throw .malformed("GroupInfoTBS") }
+    var (info, writer, headerLength, treeRange) = try groupInfoToSign(
+      includeRatchetTree: includeRatchetTree)
+    if let treeRange { info.extensions[0].extensionData = Array(writer.bytes[treeRange]) }
     info.signature = try GroupError.wrap {
       try Signature.sign(
         provider.signatureScheme, privateKey: signaturePrivateKey, message: writer.bytes)
@@ -131,8 +87,127 @@ extension GroupState {
     return (info, writer.bytes)
   }
 
+  /// The GroupInfo without its signature, and the SignContent over its GroupInfoTBS.
+  /// RFC 9420 §12.4.3, §5.1.2.
+  ///
+  /// The GroupInfo carries the whole tree, so in a large group its bytes dominate a commit
+  /// that adds members: the tree is encoded once, in parts (`ratchetTreeParts`) written
+  /// straight into the GroupInfoTBS, which is written once, behind the SignContent header
+  /// (`opaque label<V>`, then the varint length of `content`, computed beforehand), with room
+  /// for the signature behind it. The bytes from `headerLength` on are the start of the encoded
+  /// GroupInfo. With the tree, `info.extensions[0]` is the `ratchet_tree` extension with its
+  /// data left empty: it is `signContent.bytes[treeRange]`, which the caller copies out (while
+  /// the signature is computed, on the Welcome's path).
+  func groupInfoToSign(includeRatchetTree: Bool) throws(GroupError) -> (
+    info: GroupInfo, signContent: TLSWriter, headerLength: Int, treeRange: Range<Int>?
+  ) {
+    var extensions: [Extension] = []
+    var treeParts: [[UInt8]] = []
+    var treeContentLength = 0
+    if includeRatchetTree {
+      treeParts = try Self.ratchetTreeParts(tree.nodes)
+      treeContentLength = treeParts.reduce(0) { $0 + $1.count }
+      extensions.append(Extension(extensionType: .ratchetTree, extensionData: []))
+    }
+    let treeDataLength =
+      includeRatchetTree ? TLSWriter.opaqueLength(treeContentLength) : 0
+    if options.externalPubInGroupInfo {
+      let key = try GroupError.wrap { try epochSecrets.externalPublicKey() }
+      extensions.append(try GroupError.wrap { try Extension(ExternalPub(externalPub: key)) })
+    }
+    let info = GroupInfo(
+      groupContext: groupContext, extensions: extensions, confirmationTag: confirmationTag,
+      signer: ownLeafIndex, signature: [])
+    let context = try GroupCodec.encode(groupContext, "GroupContext")
+    // GroupInfoTBS: group_context, extensions<V>, confirmation_tag<V>, signer (uint32).
+    var extensionsLength = includeRatchetTree ? 2 + TLSWriter.opaqueLength(treeDataLength) : 0
+    for item in extensions.dropFirst(includeRatchetTree ? 1 : 0) {
+      extensionsLength += 2 + TLSWriter.opaqueLength(item.extensionData.count)
+    }
+    let tbsLength =
+      context.count + TLSWriter.opaqueLength(extensionsLength)
+      + TLSWriter.opaqueLength(confirmationTag.count) + 4
+    let label = Array("MLS 1.0 GroupInfoTBS".utf8)
+    let headerLength = TLSWriter.opaqueLength(label.count) + Varint.encodedLength(tbsLength)
+    var writer = TLSWriter(reservingCapacity: headerLength + tbsLength + 256)
+    var treeRange: Range<Int>?
+    try Self.encoding("GroupInfoTBS") {
+      try writer.writeOpaque(label)
+      try writer.writeVarint(tbsLength)
+      writer.writeRaw(context)
+      try writer.writeVarint(extensionsLength)
+      for (index, item) in extensions.enumerated() {
+        writer.write(item.extensionType.rawValue)
+        if index == 0 && includeRatchetTree {
+          // extension_data<V> = optional<Node> ratchet_tree<V> (§12.4.3.3).
+          try writer.writeVarint(treeDataLength)
+          let start = writer.bytes.count
+          try writer.writeVarint(treeContentLength)
+          for part in treeParts { writer.writeRaw(part) }
+          treeRange = start..<writer.bytes.count
+        } else {
+          try writer.writeOpaque(item.extensionData)
+        }
+      }
+      try writer.writeOpaque(confirmationTag)
+      writer.write(ownLeafIndex.rawValue)
+    }
+    guard writer.bytes.count == headerLength + tbsLength,
+      treeRange.map({ $0.count == treeDataLength }) ?? true
+    else { throw .malformed("GroupInfoTBS") }
+    return (info, writer, headerLength, treeRange)
+  }
+
+  /// Nodes per part when the ratchet tree is encoded on several cores; smaller trees are
+  /// encoded on the calling thread (dispatching costs more than it saves).
+  static let treeEncodingPartSize = 1_024
+
+  /// `optional<Node> ratchet_tree<V>` without trailing blank nodes (§12.4.3.3), straight from
+  /// the tree's storage. Encoding the nodes dominates a large group's GroupInfo (every leaf's
+  /// arrays are copied out of the tree and written; ~40% of adding a member to 10,000): the
+  /// node range is cut into parts encoded on all cores, then joined behind the length prefix.
+  /// The bytes are those of the sequential encoding.
+  static func encodedRatchetTree(
+    _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
+  ) throws(GroupError) -> [UInt8] {
+    let parts = try ratchetTreeParts(nodes, partSize: partSize)
+    let length = parts.reduce(0) { $0 + $1.count }
+    var writer = TLSWriter(reservingCapacity: Varint.encodedLength(length) + length)
+    try Self.encoding("ratchet_tree") { try writer.writeVarint(length) }
+    for part in parts { writer.writeRaw(part) }
+    return writer.bytes
+  }
+
+  /// The content of `ratchet_tree<V>` (without its length prefix) in consecutive parts, each
+  /// encoded on whichever core is free. See `encodedRatchetTree`.
+  static func ratchetTreeParts(
+    _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
+  ) throws(GroupError) -> [[UInt8]] {
+    let end = (nodes.lastIndex { $0 != nil } ?? -1) + 1
+    let size = max(1, partSize)
+    let partCount = max(1, (end + size - 1) / size)
+    let parts = Parallel.map(count: partCount, chunkSize: 1) {
+      (part: Int) -> [UInt8]? in
+      let range = (part * size)..<min(end, (part + 1) * size)
+      var writer = TLSWriter(reservingCapacity: range.count * 160)
+      do {
+        for position in range { try writer.writeOptional(nodes[position]) }
+      } catch {
+        return nil
+      }
+      return writer.bytes
+    }
+    var result: [[UInt8]] = []
+    result.reserveCapacity(parts.count)
+    for part in parts {
+      guard let part else { throw .malformed("ratchet_tree") }
+      result.append(part)
+    }
+    return result
+  }
+
   /// Runs encoding steps; a failure (a length beyond its prefix) is `.malformed(name)`.
-  private static func encoding(_ name: String, _ body: () throws -> Void) throws(GroupError) {
+  static func encoding(_ name: String, _ body: () throws -> Void) throws(GroupError) {
     do {
       try body()
     } catch {

@@ -31,6 +31,15 @@ struct LabeledKDF: Sendable {
     return try HKDF.extract(hash, salt: [], ikmParts: [prefix] + publicParts)
   }
 
+  /// LabeledExtract("", label, ikm) with a public ikm fed in pieces: the HMAC under the empty
+  /// salt, already given "HPKE-v1" || suite_id || label.
+  func extractStream(label: String) throws(CryptoError) -> HPKE.InfoHasher {
+    let prefix = Self.version + suiteID + Array(label.utf8)
+    let hasher = try HPKE.InfoHasher(hash, suiteID: suiteID)
+    try hasher.update(prefix)
+    return hasher
+  }
+
   func extract(label: String, publicIKM: [UInt8]) throws(CryptoError) -> SecretBytes {
     try extract(salt: SecretBytes(zeros: 0), label: label, ikm: SecretBytes(publicIKM))
   }

@@ -9,6 +9,7 @@ final class EVPKeySupport: @unchecked Sendable {
   static let shared = EVPKeySupport()
 
   let ecKeyType: UnsafePointer<CChar>
+  let ed25519KeyType: UnsafePointer<CChar>
   let groupParam: UnsafePointer<CChar>
   let privParam: UnsafePointer<CChar>
   let pubParam: UnsafePointer<CChar>
@@ -18,6 +19,7 @@ final class EVPKeySupport: @unchecked Sendable {
 
   private init() {
     ecKeyType = UnsafePointer(Self.cString("EC"))
+    ed25519KeyType = UnsafePointer(Self.cString("ED25519"))
     groupParam = UnsafePointer(Self.cString("group"))
     privParam = UnsafePointer(Self.cString("priv"))
     pubParam = UnsafePointer(Self.cString("pub"))

@@ -67,3 +67,17 @@ public enum Signature {
     }
   }
 }
+
+extension SignatureScheme {
+  /// The length of every signature of the scheme when it is fixed: EdDSA (RFC 8032 §5.1.6,
+  /// §5.2.6: 64 and 114 bytes); nil for ECDSA, whose DER encoding varies. A Welcome whose
+  /// GroupInfo signature has a known length can be encrypted and hashed before the signature
+  /// exists (RFC 9420 §12.4.3.1).
+  public var fixedSignatureLength: Int? {
+    switch self {
+    case .ed25519: Ed25519.signatureLength
+    case .ed448: Ed448.signatureLength
+    case .ecdsaP256SHA256, .ecdsaP384SHA384, .ecdsaP521SHA512: nil
+    }
+  }
+}
