@@ -148,7 +148,7 @@ struct TreeNodesTests {
   }
 
   @Test func shardedCountsCountAndCopyIndependently() {
-    var counts = ShardedCounts<[UInt8]>()
+    var counts = ShardedCounts()
     let keys = (0..<1_000).map {
       [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]
     }

@@ -30,7 +30,7 @@ public enum TreeValidationError: Error, Equatable, Sendable {
 }
 
 /// A public key as a set element, hashed as one buffer rather than byte by byte.
-struct KeyBytes: Hashable {
+struct KeyBytes: Hashable, Sendable {
   let bytes: [UInt8]
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }
