@@ -14,12 +14,14 @@ struct TreeKeyIndexTests {
     var leafKeys: [[UInt8]: Int] = [:]
     var allKeys: Set<[UInt8]> = []
     var types: [CredentialType: Int] = [:]
+    var supported: [Set<CredentialType>: Int] = [:]
     for node in tree.nodes {
       switch node {
       case .leaf(let leaf):
         signatures[leaf.signatureKey, default: 0] += 1
         leafKeys[leaf.encryptionKey, default: 0] += 1
         types[leaf.credential.credentialType, default: 0] += 1
+        supported[Set(leaf.capabilities.credentials), default: 0] += 1
         allKeys.insert(leaf.encryptionKey)
       case .parent(let parent): allKeys.insert(parent.encryptionKey)
       case nil: continue
@@ -29,6 +31,24 @@ struct TreeKeyIndexTests {
     for (key, count) in leafKeys { #expect(tree.keyIndex.leafCount(encryptionKey: key) == count) }
     for key in allKeys { #expect(tree.keyIndex.containsEncryptionKey(key)) }
     #expect(tree.keyIndex.credentialTypes == types)
+    #expect(tree.keyIndex.supportedCredentialSets == supported)
+  }
+
+  /// A tree read from nodes counts capability lists per distinct list, then as sets: runs,
+  /// alternations and reordered lists (one set) all count right.
+  @Test func bulkIndexCountsCapabilitySetsAcrossRuns() throws {
+    let lists: [[CredentialType]] = [
+      [.basic], [.basic], [.basic, .x509], [.basic], [.x509, .basic], [.x509, .basic], [.basic],
+    ]
+    let nodes = lists.enumerated().flatMap { position, list -> [Node?] in
+      var leaf = TreeFixtures.leaf(position)
+      leaf.capabilities.credentials = list
+      let parent: Node? = position % 3 == 1 ? nil : .parent(TreeFixtures.parent(2 * position + 1))
+      return position == lists.count - 1 ? [.leaf(leaf)] : [.leaf(leaf), parent]
+    }
+    let tree = try PublicRatchetTree(nodes: nodes)
+    Self.expectConsistent(tree)
+    #expect(tree.keyIndex.supportedCredentialSets == [[.basic]: 4, [.basic, .x509]: 3])
   }
 
   @Test func indexFollowsAddRemoveUpdateAndPathMerge() throws {

@@ -61,7 +61,7 @@ public struct PublicRatchetTree: Sendable {
     padded.resize(to: 2 * leafCount - 1)
     nodes = padded
     hashCache = TreeHashCache(nodeCount: padded.count)
-    for node in given { keyIndex.insert(node) }
+    keyIndex.insert(contentsOf: shared)
   }
 
   /// The number of leaves (blank or not), a power of two.

@@ -50,6 +50,25 @@ struct TreeKeyIndex: Sendable {
     }
   }
 
+  /// Counts every node of a tree being built, as `insert` one by one would.
+  ///
+  /// Capability lists are counted per distinct list first and turned into sets once per list:
+  /// building and hashing a `Set` per leaf was half the cost of indexing a joined tree.
+  mutating func insert(contentsOf nodes: some Sequence<Node?>) {
+    var lists: [[CredentialType]: Int] = [:]
+    for node in nodes {
+      guard case .leaf(let leaf) = node else {
+        insert(node)
+        continue
+      }
+      signatureKeys.increment(leaf.signatureKey)
+      leafEncryptionKeys.increment(leaf.encryptionKey)
+      credentialTypes[leaf.credential.credentialType, default: 0] += 1
+      lists[leaf.capabilities.credentials, default: 0] += 1
+    }
+    for (list, count) in lists { supportedCredentialSets[Set(list), default: 0] += count }
+  }
+
   /// Uncounts a node that leaves the tree.
   mutating func remove(_ node: Node?) {
     switch node {
