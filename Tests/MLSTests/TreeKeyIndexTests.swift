@@ -72,6 +72,22 @@ struct TreeKeyIndexTests {
     #expect(!tree.keyIndex.containsEncryptionKey(TreeFixtures.parent(1).encryptionKey))
   }
 
+  /// A tree large enough to build its storage and key index on two cores gets the same nodes
+  /// and counts as one built from a single member up, and as its own wire form.
+  @Test func largeTreeBuiltInParallelMatchesTheSequentialBuild() throws {
+    let leaves = PublicRatchetTree.parallelBuildThreshold / 2 + 3
+    var grown = PublicRatchetTree(firstLeaf: TreeFixtures.leaf(0))
+    for seed in 1..<leaves { grown.add(TreeFixtures.leaf(seed)) }
+    let wire = grown.wireForm
+    #expect(wire.nodes.count >= PublicRatchetTree.parallelBuildThreshold)
+    let built = try PublicRatchetTree(wire)
+    #expect(built == grown)
+    #expect(built.wireForm == wire)
+    Self.expectConsistent(built)
+    #expect(built.keyIndex.supportedCredentialSets == grown.keyIndex.supportedCredentialSets)
+    #expect(built.keyIndex.leafCount(signatureKey: TreeFixtures.leaf(leaves - 1).signatureKey) == 1)
+  }
+
   @Test func addTakesLeftmostBlankLeafAfterRemovals() throws {
     var tree = PublicRatchetTree(firstLeaf: TreeFixtures.leaf(0))
     for seed in 1..<6 { tree.add(TreeFixtures.leaf(seed)) }

@@ -86,4 +86,24 @@ enum Parallel {
     }
     return (first.withLock { $0 }, result)
   }
+
+  /// `first()` and `second()`, on two cores when `inParallel`, else one after the other.
+  static func both<A: Sendable, B: Sendable>(
+    inParallel: Bool, _ first: @Sendable () -> A, _ second: @Sendable () -> B
+  ) -> (A, B) {
+    guard inParallel else { return (first(), second()) }
+    let results = Mutex<(A?, B?)>((nil, nil))
+    DispatchQueue.concurrentPerform(iterations: 2) { iteration in
+      if iteration == 0 {
+        let value = first()
+        results.withLock { $0.0 = value }
+      } else {
+        let value = second()
+        results.withLock { $0.1 = value }
+      }
+    }
+    // concurrentPerform returns after both iterations have run.
+    let (a, b) = results.withLock { $0 }
+    return (a ?? first(), b ?? second())
+  }
 }

@@ -215,17 +215,31 @@ extension PublicRatchetTree {
   public mutating func validate(
     groupID: [UInt8], expectedTreeHash: [UInt8], provider: CipherSuiteProvider
   ) throws(TreeValidationError) {
+    let noCheck: @Sendable () -> Never? = { nil }
+    _ = try validate(
+      groupID: groupID, expectedTreeHash: expectedTreeHash, provider: provider, after: noCheck)
+  }
+
+  /// `validate`, after a check that comes before it (a joiner's GroupInfo signature, §12.4.3.1)
+  /// and runs first on the core that does the structural checks, so it too overlaps the leaf
+  /// signatures. When `earlier` reports an error, that error is returned and the tree's faults
+  /// are not reported, as if the tree had not been checked after it.
+  mutating func validate<E: Error & Sendable>(
+    groupID: [UInt8], expectedTreeHash: [UInt8], provider: CipherSuiteProvider,
+    after earlier: @Sendable () -> E?
+  ) throws(TreeValidationError) -> E? {
     let leaves = occupiedLeaves
     let snapshot = self
     let checked = Parallel.firstFailure(
       count: leaves.count, chunkSize: Self.signatureChunkSize,
-      alongside: { () -> (PublicRatchetTree, TreeValidationError?) in
+      alongside: { () -> (PublicRatchetTree, TreeValidationError?, E?) in
+        if let failure = earlier() { return (snapshot, nil, failure) }
         var tree = snapshot
         do throws(TreeValidationError) {
           try tree.validateStructure(expectedTreeHash: expectedTreeHash, using: provider.hash)
-          return (tree, nil)
+          return (tree, nil, nil)
         } catch {
-          return (tree, error)
+          return (tree, error, nil)
         }
       },
       { (position: Int) -> TreeValidationError? in
@@ -240,8 +254,10 @@ extension PublicRatchetTree {
       })
     // The hashes computed on the snapshot stay valid for this tree: its nodes are the same.
     hashCache = checked.serial.0.hashCache
+    if let failure = checked.serial.2 { return failure }
     if let error = checked.serial.1 { throw error }
     if let (_, error) = checked.failure { throw error }
+    return nil
   }
 
   /// Leaves per chunk of signature checks: about a millisecond of work, so the cores finish
