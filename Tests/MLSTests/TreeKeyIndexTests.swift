@@ -88,6 +88,19 @@ struct TreeKeyIndexTests {
     #expect(built.keyIndex.leafCount(signatureKey: TreeFixtures.leaf(leaves - 1).signatureKey) == 1)
   }
 
+  /// The in-place key read answers as the leaf itself, blank and out-of-range leaves included.
+  @Test func leafEncryptionKeyMatchesTheLeaf() throws {
+    var tree = try TreeFixtures.tree("LPLPL_L")
+    try tree.remove(LeafIndex(1))
+    for raw in UInt32(0)..<UInt32(tree.leafCount + 2) {
+      let leaf = LeafIndex(raw)
+      #expect(tree.leafEncryptionKey(at: leaf) == tree.leafNode(at: leaf)?.encryptionKey)
+    }
+    #expect(tree.leafEncryptionKey(at: LeafIndex(1)) == nil)
+    #expect(tree.leafEncryptionKey(at: LeafIndex(0)) == TreeFixtures.leaf(0).encryptionKey)
+    #expect(tree.leafEncryptionKey(at: LeafIndex(UInt32.max)) == nil)
+  }
+
   @Test func addTakesLeftmostBlankLeafAfterRemovals() throws {
     var tree = PublicRatchetTree(firstLeaf: TreeFixtures.leaf(0))
     for seed in 1..<6 { tree.add(TreeFixtures.leaf(seed)) }

@@ -179,9 +179,12 @@ extension GroupState {
       throw .invalidWelcome(.invalidTree(error))
     }
     if let earlierFailure { throw earlierFailure }
+    // Only a leaf with the KeyPackage's encryption key can equal its leaf; comparing keys first
+    // spares copying every leaf out of the tree.
+    let ownKey = keyPackage.leafNode.encryptionKey
     guard
       let ownLeaf = tree.occupiedLeaves.first(where: {
-        tree.leafNode(at: $0) == keyPackage.leafNode
+        tree.leafEncryptionKey(at: $0) == ownKey && tree.leafNode(at: $0) == keyPackage.leafNode
       })
     else { throw .invalidWelcome(.ownLeafNotFound) }
     var privateTree = TreeKEMPrivateState(leaf: ownLeaf, leafPrivateKey: encryptionPrivateKey)

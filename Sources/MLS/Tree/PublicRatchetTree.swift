@@ -108,6 +108,13 @@ public struct PublicRatchetTree: Sendable {
     return nodes.leaf(Int(leaf.rawValue))
   }
 
+  /// The encryption key of the leaf at `leaf`, without copying the rest of the leaf out of the
+  /// tree; nil when blank or outside the tree.
+  func leafEncryptionKey(at leaf: LeafIndex) -> [UInt8]? {
+    guard leaf.rawValue < leafCount else { return nil }
+    return nodes.leafEncryptionKey(Int(leaf.rawValue))
+  }
+
   /// The parent node at `index`, or nil when blank, a leaf, or outside the tree.
   public func parentNode(at index: NodeIndex) -> ParentNode? {
     guard !index.isLeaf, index.rawValue < nodes.count else { return nil }

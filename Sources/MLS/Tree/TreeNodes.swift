@@ -116,6 +116,14 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     return leafChunks[chunk][offset]
   }
 
+  /// The encryption key of the leaf at a leaf slot, if any, read in place.
+  func leafEncryptionKey(_ leaf: Int) -> [UInt8]? {
+    let offset = leaf & Self.chunkMask
+    let chunk = leaf >> Self.chunkShift
+    guard offset < leafChunks[chunk].count else { return nil }
+    return leafChunks[chunk][offset]?.encryptionKey
+  }
+
   /// The parent at node `position` (odd), if any.
   func parent(at position: Int) -> ParentNode? {
     let slot = position >> 1
