@@ -144,15 +144,26 @@ extension LeafNode {
   /// Checks the signature over LeafNodeTBS with the leaf's own signature key. RFC 9420 §7.2.
   ///
   /// `groupID` and `leafIndex` are the context update and commit leaves are signed with.
+  ///
+  /// LeafNodeTBS is written straight from the leaf's fields (the bytes `LeafNodeTBS.encode`
+  /// writes): building the `LeafNodeTBS` value copies the leaf, retaining every array it owns,
+  /// once per leaf of a joined tree and on every core at once.
   public func verifySignature(
     groupID: [UInt8], leafIndex: LeafIndex, provider: CipherSuiteProvider
   ) throws(CryptoError) {
-    let content: [UInt8]
+    var writer = TLSWriter(reservingCapacity: 512)
     do {
-      content = try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
+      try encodeSignedFields(to: &writer)
+      switch source {
+      case .keyPackage: break
+      case .update, .commit:
+        try writer.writeOpaque(groupID)
+        try writer.write(leafIndex)
+      }
     } catch {
       throw .invalidLength("LeafNodeTBS")
     }
+    let content = writer.bytes
     try provider.verifyWithLabel(
       publicKey: signatureKey, label: Self.signatureLabel, content: content, signature: signature)
   }
