@@ -8,12 +8,14 @@ import Testing
 @Suite("Crafted Welcomes (RFC 9420 §12.4.3.1)")
 struct GroupWelcomeCraftedTests {
   let alice: GroupState
+  let aliceClient: GroupClient
   let dave: GroupClient
   let provider: CipherSuiteProvider
 
   /// alice alone in epoch 1 after adding dave; the honest GroupInfo of that epoch.
   init() throws {
     let aliceClient = try GroupClient("alice")
+    self.aliceClient = aliceClient
     dave = try GroupClient("dave")
     var group = try aliceClient.createGroup()
     _ = try group.commit(proposals: [.add(Add(keyPackage: dave.keyPackage))])
@@ -93,6 +95,27 @@ struct GroupWelcomeCraftedTests {
     let welcome = try craft(info, to: dave, joinerSecret: randomSecret)
     #expect(throws: GroupError.invalidWelcome(.invalidGroupInfoSignature)) {
       _ = try join(welcome)
+    }
+  }
+
+  /// The GroupInfo signature is checked alongside the tree (on another core than most leaf
+  /// signatures) but still wins over the tree's own faults, as when it was checked first.
+  @Test("a bad GroupInfo signature is reported before a bad tree")
+  func badSignatureBeforeBadTree() throws {
+    var info = try alice.groupInfo()
+    info.groupContext.treeHash[0] ^= 1
+    let signed = try provider.signWithLabel(
+      privateKey: aliceClient.signaturePrivateKey, label: "GroupInfoTBS",
+      content: try info.toBeSigned.tlsSerialized())
+    info.signature = signed
+    let resigned = try craft(info, to: dave, joinerSecret: randomSecret)
+    #expect(throws: GroupError.invalidWelcome(.invalidTree(.treeHashMismatch))) {
+      _ = try join(resigned)
+    }
+    info.signature[0] ^= 1
+    let forged = try craft(info, to: dave, joinerSecret: randomSecret)
+    #expect(throws: GroupError.invalidWelcome(.invalidGroupInfoSignature)) {
+      _ = try join(forged)
     }
   }
 

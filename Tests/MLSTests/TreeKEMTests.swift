@@ -273,6 +273,38 @@ struct TreeKEMTests {
     }
   }
 
+  /// `validate` checks signatures alongside the structural checks: with several faults it
+  /// still reports the structural one first, as the sequential order did, and it keeps the
+  /// tree hashes it computed.
+  @Test func validateReportsStructuralFaultsBeforeBadSignatures() throws {
+    let group = try TreeKEMGroup(members: 40)
+    var tree = group.tree
+    guard var signed = tree.leafNode(at: LeafIndex(3)),
+      let victim = tree.leafNode(at: LeafIndex(30)),
+      var duplicate = tree.leafNode(at: LeafIndex(35))
+    else { throw TreeKEMError.receiverIsSender }
+    signed.signature[0] ^= 1
+    try tree.setNode(.leaf(signed), at: LeafIndex(3).nodeIndex)
+    var hash = try tree.rootTreeHash(using: group.provider.hash)
+    #expect(throws: TreeValidationError.treeHashMismatch) {
+      try tree.validate(
+        groupID: group.groupID, expectedTreeHash: hash.map { $0 ^ 1 }, provider: group.provider)
+    }
+    duplicate.encryptionKey = victim.encryptionKey
+    try tree.setNode(.leaf(duplicate), at: LeafIndex(35).nodeIndex)
+    var fresh = try PublicRatchetTree(tree.wireForm)
+    hash = try tree.rootTreeHash(using: group.provider.hash)
+    #expect(throws: TreeValidationError.duplicateEncryptionKey(LeafIndex(35).nodeIndex)) {
+      try fresh.validate(
+        groupID: group.groupID, expectedTreeHash: hash, provider: group.provider)
+    }
+    // The root hash computed during validation is cached on the tree itself.
+    let computed = fresh.hashCache.computations
+    #expect(computed > 0)
+    #expect(try fresh.rootTreeHash(using: group.provider.hash) == hash)
+    #expect(fresh.hashCache.computations == computed)
+  }
+
   @Test func parallelSignatureCheckNamesTheLowestBadLeaf() throws {
     let group = try TreeKEMGroup(members: 130)
     var tree = group.tree

@@ -148,7 +148,7 @@ struct TreeNodesTests {
   }
 
   @Test func shardedCountsCountAndCopyIndependently() {
-    var counts = ShardedCounts<[UInt8]>()
+    var counts = ShardedCounts()
     let keys = (0..<1_000).map {
       [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]
     }
@@ -174,6 +174,21 @@ struct TreeNodesTests {
     let half = (1 << level) - 1
     let range = (position - half)...(position + half)
     return range.filter { $0 < nodes.count && !nodes.isBlank(at: $0) }.count
+  }
+
+  /// Building from a node list counts subtrees in one pass from the leaves up; every count,
+  /// beyond the last node too, matches a walk of the subtree.
+  @Test(arguments: [1, 3, 5, 7, 69, 131, 2 * TreeNodes.chunkSize + 1])
+  func subtreeCountsAfterBulkLoad(count: Int) throws {
+    var reference = Self.referenceNodes(count)
+    if count > 4 { reference[2] = nil }
+    let nodes = try #require(TreeNodes(reference))
+    var full = 1
+    while full < count { full = 2 * full + 1 }
+    for position in 0..<full {
+      #expect(nodes.nonBlankCount(inSubtreeOf: position) == Self.walkedCount(nodes, position))
+    }
+    #expect(nodes.nonBlankCount(inSubtreeOf: (full - 1) / 2) == reference.count { $0 != nil })
   }
 
   @Test func subtreeCountsFollowWritesGrowthAndTruncation() throws {

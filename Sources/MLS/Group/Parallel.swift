@@ -50,4 +50,60 @@ enum Parallel {
     }
     return first.withLock { $0 }
   }
+
+  /// `firstFailure`, with `serial` run on one core alongside the chunks, and its result.
+  ///
+  /// A join verifies every leaf signature on all cores, and also hashes and checks the tree,
+  /// which is one core's work: run one after the other, the second core idles through the
+  /// single-core part. Here `serial` is the first iteration handed out, so one core starts on
+  /// it while the others take chunks, and it then joins them on the chunks left.
+  static func firstFailure<E: Error & Sendable, R: Sendable>(
+    count: Int, chunkSize: Int = defaultChunkSize, alongside serial: @Sendable () -> R,
+    _ body: @Sendable (Int) -> E?
+  ) -> (failure: (Int, E)?, serial: R) {
+    let size = max(1, chunkSize)
+    let chunkCount = (count + size - 1) / size
+    let first = Mutex<(Int, E)?>(nil)
+    let serialResult = Mutex<R?>(nil)
+    DispatchQueue.concurrentPerform(iterations: chunkCount + 1) { iteration in
+      guard iteration > 0 else {
+        let result = serial()
+        serialResult.withLock { $0 = result }
+        return
+      }
+      let chunk = iteration - 1
+      for item in (chunk * size)..<min(count, (chunk + 1) * size) {
+        guard let error = body(item) else { continue }
+        first.withLock { current in
+          if current.map({ item < $0.0 }) ?? true { current = (item, error) }
+        }
+        return
+      }
+    }
+    // concurrentPerform returns after every iteration, the serial one included, has run.
+    guard let result = serialResult.withLock({ $0 }) else {
+      return (first.withLock { $0 }, serial())
+    }
+    return (first.withLock { $0 }, result)
+  }
+
+  /// `first()` and `second()`, on two cores when `inParallel`, else one after the other.
+  static func both<A: Sendable, B: Sendable>(
+    inParallel: Bool, _ first: @Sendable () -> A, _ second: @Sendable () -> B
+  ) -> (A, B) {
+    guard inParallel else { return (first(), second()) }
+    let results = Mutex<(A?, B?)>((nil, nil))
+    DispatchQueue.concurrentPerform(iterations: 2) { iteration in
+      if iteration == 0 {
+        let value = first()
+        results.withLock { $0.0 = value }
+      } else {
+        let value = second()
+        results.withLock { $0.1 = value }
+      }
+    }
+    // concurrentPerform returns after both iterations have run.
+    let (a, b) = results.withLock { $0 }
+    return (a ?? first(), b ?? second())
+  }
 }

@@ -158,17 +158,33 @@ extension GroupState {
     guard tree.math.contains(info.signer), let signer = tree.leafNode(at: info.signer) else {
       throw .invalidWelcome(.signerNotInTree)
     }
-    try opened.verifyGroupInfoSignature(publicKey: signer.signatureKey)
     let context = info.groupContext
+    // The GroupInfo signature is checked first, on the core that then checks the tree's
+    // structure while the others verify the leaves; its failure still wins.
+    let signerKey = signer.signatureKey
+    let groupInfoCheck: @Sendable () -> GroupError? = {
+      do throws(GroupError) {
+        try opened.verifyGroupInfoSignature(publicKey: signerKey)
+        return nil
+      } catch {
+        return error
+      }
+    }
+    let earlierFailure: GroupError?
     do {
-      try tree.validate(
-        groupID: context.groupID, expectedTreeHash: context.treeHash, provider: provider)
+      earlierFailure = try tree.validate(
+        groupID: context.groupID, expectedTreeHash: context.treeHash, provider: provider,
+        after: groupInfoCheck)
     } catch {
       throw .invalidWelcome(.invalidTree(error))
     }
+    if let earlierFailure { throw earlierFailure }
+    // Only a leaf with the KeyPackage's encryption key can equal its leaf; comparing keys first
+    // spares copying every leaf out of the tree.
+    let ownKey = keyPackage.leafNode.encryptionKey
     guard
       let ownLeaf = tree.occupiedLeaves.first(where: {
-        tree.leafNode(at: $0) == keyPackage.leafNode
+        tree.leafEncryptionKey(at: $0) == ownKey && tree.leafNode(at: $0) == keyPackage.leafNode
       })
     else { throw .invalidWelcome(.ownLeafNotFound) }
     var privateTree = TreeKEMPrivateState(leaf: ownLeaf, leafPrivateKey: encryptionPrivateKey)
@@ -204,16 +220,18 @@ extension GroupState {
   /// rules (credential checks by the Authentication Service included) are independent per
   /// leaf, so they run in chunks on both cores; the error names the lowest failing leaf, as a
   /// sequential check would.
+  ///
+  /// No key is "in use" by another leaf here: the caller's `validate` proved every encryption
+  /// and signature key of the tree unique (what §7.3 asks of each leaf), so the key index is
+  /// not asked again per leaf. Each leaf is read from the tree in the parallel part.
   func validateJoinedLeaves() throws(GroupError) {
-    let leaves = tree.occupiedLeaves.compactMap { index in
-      tree.leafNode(at: index).map { (index, $0) }
-    }
-    // The tree's key index already counts every key, credential type and capability set: a
-    // key is "in use" when another leaf has it too, so a count above one.
-    let index = tree.keyIndex
-    let inUse = Set(index.credentialTypes.keys)
+    let tree = tree
+    let leaves = tree.occupiedLeaves
+    // The tree's key index already counts every credential type and capability set.
+    let keyIndex = tree.keyIndex
+    let inUse = Set(keyIndex.credentialTypes.keys)
     var supportedByAll: Set<CredentialType>?
-    for supported in index.supportedCredentialSets.keys {
+    for supported in keyIndex.supportedCredentialSets.keys {
       supportedByAll = supportedByAll.map { $0.intersection(supported) } ?? supported
     }
     let required: RequiredCapabilities?
@@ -227,12 +245,12 @@ extension GroupState {
       version: groupContext.version, cipherSuite: groupContext.cipherSuite,
       groupID: groupContext.groupID, requiredCapabilities: required, credentialTypesInUse: inUse,
       allMembersSupportCredentialType: { allSupport.contains($0) },
-      isSignatureKeyInUse: { index.leafCount(signatureKey: $0) > 1 },
-      isEncryptionKeyInUse: { index.leafCount(encryptionKey: $0) > 1 })
+      isSignatureKeyInUse: { _ in false }, isEncryptionKeyInUse: { _ in false })
     let validator = leafValidator
     let failure = Parallel.firstFailure(count: leaves.count) {
       (position: Int) -> LeafNodeValidationError? in
-      let (index, leaf) = leaves[position]
+      let index = leaves[position]
+      guard let leaf = tree.leafNode(at: index) else { return nil }
       do throws(LeafNodeValidationError) {
         _ = try validator.validate(
           leaf, as: .inTree(leafIndex: index), in: context, signature: .verified(valid: true))
@@ -242,7 +260,7 @@ extension GroupState {
       }
     }
     if let (position, error) = failure {
-      throw .invalidWelcome(.invalidTreeLeaf(leaves[position].0.rawValue, error))
+      throw .invalidWelcome(.invalidTreeLeaf(leaves[position].rawValue, error))
     }
   }
 }

@@ -51,18 +51,36 @@ public struct PublicRatchetTree: Sendable {
     }
     var leafCount = 1
     while 2 * leafCount - 1 < given.count { leafCount *= 2 }
-    var interner = CapabilityInterner()
-    let shared = given.map { node -> Node? in
-      guard case .leaf(let leaf) = node else { return node }
-      return .leaf(interner.intern(leaf))
-    }
-    self.interner = interner
-    guard var padded = TreeNodes(shared) else { throw .nodeTypeMismatch(NodeIndex(0)) }
-    padded.resize(to: 2 * leafCount - 1)
+    let fullCount = 2 * leafCount - 1
+    // The node storage and the key index are built from the same nodes and independently: on
+    // two cores for a large tree (a Welcome's), which halves this part of a join.
+    let (stored, index) = Parallel.both(
+      inParallel: given.count >= Self.parallelBuildThreshold,
+      { () -> (TreeNodes?, CapabilityInterner) in
+        var interner = CapabilityInterner()
+        let shared = given.map { node -> Node? in
+          guard case .leaf(let leaf) = node else { return node }
+          return .leaf(interner.intern(leaf))
+        }
+        guard var padded = TreeNodes(shared) else { return (nil, interner) }
+        padded.resize(to: fullCount)
+        return (padded, interner)
+      },
+      { () -> TreeKeyIndex in
+        var index = TreeKeyIndex()
+        index.insert(contentsOf: given)
+        return index
+      })
+    guard let padded = stored.0 else { throw .nodeTypeMismatch(NodeIndex(0)) }
+    interner = stored.1
     nodes = padded
     hashCache = TreeHashCache(nodeCount: padded.count)
-    for node in given { keyIndex.insert(node) }
+    keyIndex = index
   }
+
+  /// Node counts from which `init(nodes:)` builds its storage and key index on two cores; below
+  /// it, handing work to another thread costs more than it saves.
+  static let parallelBuildThreshold = 512
 
   /// The number of leaves (blank or not), a power of two.
   public var leafCount: UInt32 { UInt32((nodes.count + 1) / 2) }
@@ -88,6 +106,13 @@ public struct PublicRatchetTree: Sendable {
   public func leafNode(at leaf: LeafIndex) -> LeafNode? {
     guard leaf.rawValue < leafCount else { return nil }
     return nodes.leaf(Int(leaf.rawValue))
+  }
+
+  /// The encryption key of the leaf at `leaf`, without copying the rest of the leaf out of the
+  /// tree; nil when blank or outside the tree.
+  func leafEncryptionKey(at leaf: LeafIndex) -> [UInt8]? {
+    guard leaf.rawValue < leafCount else { return nil }
+    return nodes.leafEncryptionKey(Int(leaf.rawValue))
   }
 
   /// The parent node at `index`, or nil when blank, a leaf, or outside the tree.

@@ -42,10 +42,34 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
   public init() {}
 
   /// The given nodes in order; `nil` when a leaf sits at an odd index or a parent at an even one.
+  ///
+  /// The subtree counts are computed once, bottom up, after every node is stored: counting each
+  /// node into its O(log N) ancestors as it is stored made this O(N log N).
   init?(_ nodes: some Collection<Node?>) {
     resize(to: nodes.count)
     for (position, node) in nodes.enumerated() where node != nil {
-      guard set(node, at: position) else { return nil }
+      guard set(node, at: position, counting: false) else { return nil }
+    }
+    recountSubtrees()
+  }
+
+  /// Sets every parent's subtree count from its children's, level by level from the leaves
+  /// up, so each count reads children already done.
+  private mutating func recountSubtrees() {
+    var level = 1
+    while (1 << level) - 1 < fullCount {
+      let half = 1 << (level - 1)
+      var position = (1 << level) - 1
+      while position < fullCount {
+        let own = position < count && !isBlank(at: position) ? 1 : 0
+        let below =
+          nonBlankCount(inSubtreeOf: position - half) + nonBlankCount(inSubtreeOf: position + half)
+        let slot = position >> 1
+        subtreeCounts[slot >> Self.chunkShift][slot & Self.chunkMask] = UInt32(
+          clamping: own + below)
+        position += 1 << (level + 1)
+      }
+      level += 1
     }
   }
 
@@ -90,6 +114,14 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     let chunk = leaf >> Self.chunkShift
     guard offset < leafChunks[chunk].count else { return nil }
     return leafChunks[chunk][offset]
+  }
+
+  /// The encryption key of the leaf at a leaf slot, if any, read in place.
+  func leafEncryptionKey(_ leaf: Int) -> [UInt8]? {
+    let offset = leaf & Self.chunkMask
+    let chunk = leaf >> Self.chunkShift
+    guard offset < leafChunks[chunk].count else { return nil }
+    return leafChunks[chunk][offset]?.encryptionKey
   }
 
   /// The parent at node `position` (odd), if any.
@@ -147,8 +179,10 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
   /// Stores a node; only the chunks holding `position` (and its ancestors' counts, when it
   /// turns blank or non-blank) are copied when shared. Returns false (and changes nothing)
   /// when the node's kind does not match the position's.
+  ///
+  /// `counting: false` leaves the subtree counts stale (for a bulk load that recounts after).
   @discardableResult
-  mutating func set(_ node: Node?, at position: Int) -> Bool {
+  mutating func set(_ node: Node?, at position: Int, counting: Bool = true) -> Bool {
     let slot = position >> 1
     let chunk = slot >> Self.chunkShift
     let offset = slot & Self.chunkMask
@@ -157,7 +191,7 @@ public struct TreeNodes: RandomAccessCollection, Sendable {
     default: break
     }
     let delta = (node == nil ? 0 : 1) - (isBlank(at: position) ? 0 : 1)
-    if delta != 0 { adjustCounts(from: position, by: delta) }
+    if counting, delta != 0 { adjustCounts(from: position, by: delta) }
     switch node {
     case .leaf(let leaf):
       guard position & 1 == 0 else { return false }

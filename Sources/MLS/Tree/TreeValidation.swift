@@ -30,7 +30,7 @@ public enum TreeValidationError: Error, Equatable, Sendable {
 }
 
 /// A public key as a set element, hashed as one buffer rather than byte by byte.
-struct KeyBytes: Hashable {
+struct KeyBytes: Hashable, Sendable {
   let bytes: [UInt8]
 
   init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -144,15 +144,26 @@ extension LeafNode {
   /// Checks the signature over LeafNodeTBS with the leaf's own signature key. RFC 9420 §7.2.
   ///
   /// `groupID` and `leafIndex` are the context update and commit leaves are signed with.
+  ///
+  /// LeafNodeTBS is written straight from the leaf's fields (the bytes `LeafNodeTBS.encode`
+  /// writes): building the `LeafNodeTBS` value copies the leaf, retaining every array it owns,
+  /// once per leaf of a joined tree and on every core at once.
   public func verifySignature(
     groupID: [UInt8], leafIndex: LeafIndex, provider: CipherSuiteProvider
   ) throws(CryptoError) {
-    let content: [UInt8]
+    var writer = TLSWriter(reservingCapacity: 512)
     do {
-      content = try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
+      try encodeSignedFields(to: &writer)
+      switch source {
+      case .keyPackage: break
+      case .update, .commit:
+        try writer.writeOpaque(groupID)
+        try writer.write(leafIndex)
+      }
     } catch {
       throw .invalidLength("LeafNodeTBS")
     }
+    let content = writer.bytes
     try provider.verifyWithLabel(
       publicKey: signatureKey, label: Self.signatureLabel, content: content, signature: signature)
   }
@@ -207,19 +218,76 @@ extension PublicRatchetTree {
   /// consistent; keys unique; every non-blank parent parent-hash valid; every leaf signed.
   /// Credential, capability and lifetime rules (§7.3) belong to the group layer, which knows
   /// the group's policy and clock.
+  ///
+  /// The leaf signatures are verified on every core while one of them also runs the other
+  /// checks (they hash on one core), so the join pays for the hashing only as part of the
+  /// signature time. The error is the one the checks in the order above would report first:
+  /// a structural fault wins over a bad signature, and among bad signatures the lowest leaf.
   public mutating func validate(
     groupID: [UInt8], expectedTreeHash: [UInt8], provider: CipherSuiteProvider
   ) throws(TreeValidationError) {
+    let noCheck: @Sendable () -> Never? = { nil }
+    _ = try validate(
+      groupID: groupID, expectedTreeHash: expectedTreeHash, provider: provider, after: noCheck)
+  }
+
+  /// `validate`, after a check that comes before it (a joiner's GroupInfo signature, §12.4.3.1)
+  /// and runs first on the core that does the structural checks, so it too overlaps the leaf
+  /// signatures. When `earlier` reports an error, that error is returned and the tree's faults
+  /// are not reported, as if the tree had not been checked after it.
+  mutating func validate<E: Error & Sendable>(
+    groupID: [UInt8], expectedTreeHash: [UInt8], provider: CipherSuiteProvider,
+    after earlier: @Sendable () -> E?
+  ) throws(TreeValidationError) -> E? {
+    let leaves = occupiedLeaves
+    let snapshot = self
+    let checked = Parallel.firstFailure(
+      count: leaves.count, chunkSize: Self.signatureChunkSize,
+      alongside: { () -> (PublicRatchetTree, TreeValidationError?, E?) in
+        if let failure = earlier() { return (snapshot, nil, failure) }
+        var tree = snapshot
+        do throws(TreeValidationError) {
+          try tree.validateStructure(expectedTreeHash: expectedTreeHash, using: provider.hash)
+          return (tree, nil, nil)
+        } catch {
+          return (tree, error, nil)
+        }
+      },
+      { (position: Int) -> TreeValidationError? in
+        let index = leaves[position]
+        guard let leaf = snapshot.leafNode(at: index) else { return nil }
+        do {
+          try leaf.verifySignature(groupID: groupID, leafIndex: index, provider: provider)
+          return nil
+        } catch {
+          return .leafSignatureInvalid(index)
+        }
+      })
+    // The hashes computed on the snapshot stay valid for this tree: its nodes are the same.
+    hashCache = checked.serial.0.hashCache
+    if let failure = checked.serial.2 { return failure }
+    if let error = checked.serial.1 { throw error }
+    if let (_, error) = checked.failure { throw error }
+    return nil
+  }
+
+  /// Leaves per chunk of signature checks: about a millisecond of work, so the cores finish
+  /// within a millisecond of each other.
+  static let signatureChunkSize = 16
+
+  /// The checks of `validate` other than signatures, in its order.
+  mutating func validateStructure(
+    expectedTreeHash: [UInt8], using algorithm: HashAlgorithm
+  ) throws(TreeValidationError) {
     let treeHash: [UInt8]
     do {
-      treeHash = try rootTreeHash(using: provider.hash)
+      treeHash = try rootTreeHash(using: algorithm)
     } catch {
       throw .cryptoFailure("tree hash")
     }
     guard treeHash == expectedTreeHash else { throw .treeHashMismatch }
     try verifyUnmergedLeaves()
     try verifyUniqueKeys()
-    try verifyParentHashes(using: provider.hash)
-    try verifyLeafSignatures(groupID: groupID, provider: provider)
+    try verifyParentHashes(using: algorithm)
   }
 }
