@@ -57,22 +57,30 @@ enum Parallel {
   /// which is one core's work: run one after the other, the second core idles through the
   /// single-core part. Here `serial` is the first iteration handed out, so one core starts on
   /// it while the others take chunks, and it then joins them on the chunks left.
+  ///
+  /// When `settles(result)` says the serial result already decides the outcome (a failure that
+  /// is reported before any item's), the items not yet started are skipped: a Welcome whose
+  /// GroupInfo signature or tree hash is wrong does not also cost N signature verifications.
   static func firstFailure<E: Error & Sendable, R: Sendable>(
     count: Int, chunkSize: Int = defaultChunkSize, alongside serial: @Sendable () -> R,
+    settledBy settles: @Sendable (R) -> Bool = { _ in false },
     _ body: @Sendable (Int) -> E?
   ) -> (failure: (Int, E)?, serial: R) {
     let size = max(1, chunkSize)
     let chunkCount = (count + size - 1) / size
     let first = Mutex<(Int, E)?>(nil)
     let serialResult = Mutex<R?>(nil)
+    let settled = Atomic<Bool>(false)
     DispatchQueue.concurrentPerform(iterations: chunkCount + 1) { iteration in
       guard iteration > 0 else {
         let result = serial()
+        if settles(result) { settled.store(true, ordering: .relaxed) }
         serialResult.withLock { $0 = result }
         return
       }
       let chunk = iteration - 1
       for item in (chunk * size)..<min(count, (chunk + 1) * size) {
+        if settled.load(ordering: .relaxed) { return }
         guard let error = body(item) else { continue }
         first.withLock { current in
           if current.map({ item < $0.0 }) ?? true { current = (item, error) }

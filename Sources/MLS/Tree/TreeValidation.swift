@@ -253,6 +253,7 @@ extension PublicRatchetTree {
           return (tree, error, nil)
         }
       },
+      settledBy: { $0.1 != nil || $0.2 != nil },
       { (position: Int) -> TreeValidationError? in
         let index = leaves[position]
         guard let leaf = snapshot.leafNode(at: index) else { return nil }
