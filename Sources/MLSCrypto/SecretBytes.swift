@@ -40,7 +40,7 @@ public struct SecretBytes: Sendable, CustomStringConvertible {
   public var isEmpty: Bool { storage.buffer.isEmpty }
 
   /// Calls `body` with the secret bytes; the pointer must not escape.
-  public func withUnsafeBytes<R, E: Error>(
+  public func withUnsafeBytes<R: ~Copyable, E: Error>(
     _ body: (UnsafeRawBufferPointer) throws(E) -> R
   ) throws(E) -> R {
     try body(UnsafeRawBufferPointer(storage.buffer))

@@ -141,7 +141,7 @@ public struct AEADContext: ~Copyable {
 
 /// One AEAD operation on an `EVP_CIPHER_CTX`: its own (freed after the operation), or an
 /// `AEADContext`'s, re-keyed here (never shared between threads).
-private struct CipherContext: ~Copyable {
+struct CipherContext: ~Copyable {
   private let ctx: OpaquePointer
   private let encrypt: Bool
   private let owned: Bool
