@@ -59,18 +59,7 @@ public struct TLSWriter: Sendable {
   @inlinable
   public mutating func writeVarint(_ value: Int) throws(TLSEncodingError) {
     guard value >= 0, value <= Varint.maximum else { throw .valueTooLarge(value) }
-    switch Varint.encodedLength(value) {
-    case 1:
-      storage.append(UInt8(value))
-    case 2:
-      storage.append(UInt8(0x40 | (value >> 8)))
-      storage.append(UInt8(truncatingIfNeeded: value))
-    default:
-      storage.append(UInt8(0x80 | (value >> 24)))
-      storage.append(UInt8(truncatingIfNeeded: value >> 16))
-      storage.append(UInt8(truncatingIfNeeded: value >> 8))
-      storage.append(UInt8(truncatingIfNeeded: value))
-    }
+    Varint.encode(value) { storage.append($0) }
   }
 
   /// Writes `opaque data<V>`: a varint length, then the storage.

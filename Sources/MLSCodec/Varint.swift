@@ -14,4 +14,22 @@ public enum Varint {
     if value < 0x4000 { return 2 }
     return 4
   }
+
+  /// Hands the bytes of `value`'s minimal encoding to `emit`, first byte first. `value` must be
+  /// in `0...maximum` (the caller checks: writers throw their own error for it).
+  @inlinable
+  public static func encode(_ value: Int, _ emit: (UInt8) -> Void) {
+    switch encodedLength(value) {
+    case 1:
+      emit(UInt8(truncatingIfNeeded: value))
+    case 2:
+      emit(0x40 | UInt8(truncatingIfNeeded: value >> 8))
+      emit(UInt8(truncatingIfNeeded: value))
+    default:
+      emit(0x80 | UInt8(truncatingIfNeeded: value >> 24))
+      emit(UInt8(truncatingIfNeeded: value >> 16))
+      emit(UInt8(truncatingIfNeeded: value >> 8))
+      emit(UInt8(truncatingIfNeeded: value))
+    }
+  }
 }

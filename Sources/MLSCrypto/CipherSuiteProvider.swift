@@ -80,21 +80,13 @@ public struct CipherSuiteProvider: Sendable {
   /// Several `ExpandWithLabel`s of one secret, in order. RFC 9420 §5.1.
   ///
   /// The same outputs as one `expandWithLabel` per request, computed with HMAC keyed once
-  /// (`HKDF.expand(_:prk:requests:)`): a ratchet step derives its key, nonce and next secret
-  /// this way (§9.1), a PrivateMessage its sender-data key and nonce (§6.3.2).
+  /// (`HKDF.expand(_:prk:requests:)`): the secret tree splits a node into its two children and
+  /// a leaf into its two ratchets this way (§9). The per-message derivations have their own
+  /// array-free path (`deriveRatchetStep`, `deriveSenderDataKeys`).
   public func expandWithLabels(
     secret: SecretBytes, _ requests: [(label: String, context: [UInt8], length: Int)]
   ) throws(CryptoError) -> [SecretBytes] {
     try HKDF.expand(hash, prk: secret, requests: Self.kdfLabels(requests))
-  }
-
-  /// `expandWithLabels` with a secret already keyed for HMAC (`hmacKey(for:)`), for a secret
-  /// that is expanded again and again (an epoch's sender_data_secret, RFC 9420 §6.3.2).
-  public func expandWithLabels(
-    key: HMACKey, _ requests: [(label: String, context: [UInt8], length: Int)]
-  ) throws(CryptoError) -> [SecretBytes] {
-    guard key.hash == hash else { throw .invalidLength("HMAC key of another hash") }
-    return try HKDF.expand(key: key, requests: Self.kdfLabels(requests))
   }
 
   /// The KDFLabel info of each request, with its length.
@@ -111,30 +103,28 @@ public struct CipherSuiteProvider: Sendable {
     return infos
   }
 
-  /// `secret` keyed for HMAC under the suite hash once, for `expandWithLabels(key:_:)`.
+  /// `secret` keyed for HMAC under the suite hash once, for `deriveSenderDataKeys(key:ciphertext:)`.
   public func hmacKey(for secret: SecretBytes) throws(CryptoError) -> HMACKey {
     try HMACKey(hash, secret: secret)
   }
 
-  /// The encoded KDFLabel of RFC 9420 §5.1.
+  /// The encoded KDFLabel of RFC 9420 §5.1 (`HKDF.writeKDFLabel`).
   static func kdfLabel(label: String, context: [UInt8], length: Int) throws(CryptoError)
     -> [UInt8]
   {
-    guard let length16 = UInt16(exactly: length) else {
-      throw .invalidLength("ExpandWithLabel length")
+    let prefixed = labelPrefix + Array(label.utf8)
+    let total = HKDF.kdfLabelCount(labelCount: prefixed.count, contextCount: context.count)
+    return try withRawBytes(prefixed) { (labelBytes) throws(CryptoError) -> [UInt8] in
+      try withRawBytes(context) { (contextBytes) throws(CryptoError) -> [UInt8] in
+        try [UInt8](unsafeUninitializedCapacity: total) {
+          (out, initialized) throws(CryptoError) in
+          try HKDF.writeKDFLabel(
+            length: length, label: labelBytes, context: contextBytes,
+            into: UnsafeMutableRawBufferPointer(out))
+          initialized = total
+        }
+      }
     }
-    let labelLength = labelPrefix.count + label.utf8.count
-    var writer = TLSWriter(reservingCapacity: 12 + labelLength + context.count)
-    writer.write(length16)
-    do throws(TLSEncodingError) {
-      try writer.writeVarint(labelLength)
-      writer.writeRaw(labelPrefix)
-      writer.writeRaw(label.utf8)
-      try writer.writeOpaque(context)
-    } catch {
-      throw .invalidLength("KDFLabel")
-    }
-    return writer.bytes
   }
 
   /// RFC 9420 §5.1: DeriveSecret(Secret, Label) = ExpandWithLabel(Secret, Label, "", KDF.Nh).

@@ -80,28 +80,6 @@ struct CipherSuiteProviderTests {
     }
   }
 
-  /// A secret keyed for HMAC once gives the same expansions as the secret itself, on every
-  /// use (each use duplicates the keyed context and leaves it as it was), and refuses a suite
-  /// of another hash.
-  @Test(arguments: [UInt16(1), 4, 7])
-  func keyedSecretExpandsLikeTheSecret(_ raw: UInt16) throws {
-    let provider = try CipherSuiteProvider(CipherSuite(rawValue: raw))
-    let secret = SecretBytes((1...provider.hashLength).map { UInt8(truncatingIfNeeded: $0 &* 7) })
-    let key = try provider.hmacKey(for: secret)
-    let requests: [(label: String, context: [UInt8], length: Int)] = [
-      ("key", [9, 8, 7], provider.aeadKeyLength), ("nonce", [9, 8, 7], provider.aeadNonceLength),
-      ("long", [], 2 * provider.hashLength + 1),
-    ]
-    let expected = try provider.expandWithLabels(secret: secret, requests)
-    for _ in 0..<3 {
-      #expect(try provider.expandWithLabels(key: key, requests) == expected)
-    }
-    let other = try CipherSuiteProvider(CipherSuite(rawValue: raw == 1 ? 4 : 1))
-    #expect(throws: CryptoError.invalidLength("HMAC key of another hash")) {
-      try other.expandWithLabels(key: key, requests)
-    }
-  }
-
   @Test func deriveSecretAndTreeSecretUseTheirContexts() throws {
     let provider = try CipherSuiteProvider(.p384Aes256Sha384P384)
     let secret = SecretBytes([UInt8](repeating: 9, count: 48))

@@ -87,8 +87,9 @@ public enum HKDF {
   ///
   /// Equal to one `expand` per request, but HMAC is keyed with the PRK once: every further
   /// block only restarts the keyed context. MLS derives several values from one secret at a
-  /// time (a ratchet step's key, nonce and next secret, RFC 9420 §9.1; a message's sender-data
-  /// key and nonce, §6.3.2), and keying dominates the cost of such short HMACs.
+  /// time (a secret-tree node's two children, a leaf's two ratchets, RFC 9420 §9; the
+  /// per-message ones go through `expandLabel` on the same loop), and keying dominates the cost
+  /// of such short HMACs.
   public static func expand(
     _ alg: HashAlgorithm, prk: SecretBytes, requests: [(info: [UInt8], length: Int)]
   ) throws(CryptoError) -> [SecretBytes] {
@@ -96,14 +97,6 @@ public enum HKDF {
     return try prk.withUnsafeBytes { (prkBytes) throws(CryptoError) -> [SecretBytes] in
       try expandAll(HMACContext(alg, key: prkBytes), alg, requests)
     }
-  }
-
-  /// `expand(_:prk:requests:)` with a PRK whose HMAC key schedule is already done.
-  public static func expand(key: HMACKey, requests: [(info: [UInt8], length: Int)])
-    throws(CryptoError) -> [SecretBytes]
-  {
-    for request in requests { try checkLength(key.hash, request.length) }
-    return try expandAll(HMACContext(key), key.hash, requests)
   }
 
   /// The requests' outputs in order, from one keyed context (restarted between blocks).

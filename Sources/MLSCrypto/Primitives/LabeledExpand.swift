@@ -2,7 +2,7 @@ import MLSCodec
 
 /// The per-message `ExpandWithLabel`s (RFC 9420 §5.1) of a PrivateMessage, without building
 /// arrays: each KDFLabel is written on the stack from a static label, and all outputs of one
-/// secret come from one keyed HMAC (`HKDF.expand(key:requests:)` gives the same bytes).
+/// secret come from one keyed HMAC (`HKDF.expand(_:prk:requests:)` gives the same bytes).
 ///
 /// A message derives five values (§6.3.2, §9.1); building their KDFLabels as arrays of strings
 /// and tuples cost as much as the HMACs' own bookkeeping.
@@ -110,36 +110,19 @@ extension Array where Element == UInt8 {
 
 extension HKDF {
   /// HKDF-Expand(PRK, KDFLabel, out.count) with the KDFLabel of RFC 9420 §5.1 written on the
-  /// stack: `uint16 length; opaque label<V> = prefixedLabel; opaque context<V>`. `fresh` as in
-  /// `expandBlocks`.
+  /// stack (`writeKDFLabel`). `fresh` as in `expandBlocks`.
   static func expandLabel(
     _ hmac: borrowing HMACContext, fresh: Bool, label prefixedLabel: StaticString,
     context: UnsafeRawBufferPointer, block: UnsafeMutableRawBufferPointer,
     into out: UnsafeMutableRawBufferPointer
   ) throws(CryptoError) {
-    guard let length16 = UInt16(exactly: out.count), out.count <= 255 * block.count,
-      context.count <= Varint.maximum
-    else { throw .invalidLength("ExpandWithLabel length") }
-    let labelCount = prefixedLabel.utf8CodeUnitCount
-    let total =
-      2 + Varint.encodedLength(labelCount) + labelCount + Varint.encodedLength(context.count)
-      + context.count
+    guard out.count <= 255 * block.count else { throw .invalidLength("ExpandWithLabel length") }
+    let label = UnsafeRawBufferPointer(
+      start: prefixedLabel.utf8Start, count: prefixedLabel.utf8CodeUnitCount)
+    let total = kdfLabelCount(labelCount: label.count, contextCount: context.count)
     try withUnsafeTemporaryAllocation(byteCount: total, alignment: 1) {
       (info) throws(CryptoError) in
-      var offset = 0
-      info[0] = UInt8(truncatingIfNeeded: length16 >> 8)
-      info[1] = UInt8(truncatingIfNeeded: length16)
-      offset = 2
-      writeVarint(labelCount, into: info, at: &offset)
-      UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + labelCount)])
-        .copyMemory(
-          from: UnsafeRawBufferPointer(start: prefixedLabel.utf8Start, count: labelCount))
-      offset += labelCount
-      writeVarint(context.count, into: info, at: &offset)
-      if context.count > 0 {
-        UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + context.count)])
-          .copyMemory(from: context)
-      }
+      try writeKDFLabel(length: out.count, label: label, context: context, into: info)
       try expandBlocks(
         hmac, fresh: fresh, info: UnsafeRawBufferPointer(info), block: block, into: out)
     }
@@ -158,24 +141,39 @@ extension HKDF {
     }
   }
 
-  /// The minimal MLS varint of `value` (at most `Varint.maximum`). RFC 9420 §2.1.2.
-  private static func writeVarint(
-    _ value: Int, into buffer: UnsafeMutableRawBufferPointer, at offset: inout Int
-  ) {
-    switch Varint.encodedLength(value) {
-    case 1:
-      buffer[offset] = UInt8(truncatingIfNeeded: value)
+  /// The size of a KDFLabel whose prefixed label and context have these sizes.
+  static func kdfLabelCount(labelCount: Int, contextCount: Int) -> Int {
+    2 + Varint.encodedLength(labelCount) + labelCount + Varint.encodedLength(contextCount)
+      + contextCount
+  }
+
+  /// Writes `KDFLabel { uint16 length; opaque label<V>; opaque context<V> }` (RFC 9420 §5.1)
+  /// into `info`, which holds exactly `kdfLabelCount` bytes; `label` already carries the
+  /// "MLS 1.0 " prefix. The one encoder of KDFLabel, for labels built at run time and for the
+  /// static ones of the per-message derivations alike.
+  static func writeKDFLabel(
+    length: Int, label: UnsafeRawBufferPointer, context: UnsafeRawBufferPointer,
+    into info: UnsafeMutableRawBufferPointer
+  ) throws(CryptoError) {
+    guard let length16 = UInt16(exactly: length) else {
+      throw .invalidLength("ExpandWithLabel length")
+    }
+    guard label.count <= Varint.maximum, context.count <= Varint.maximum,
+      info.count == kdfLabelCount(labelCount: label.count, contextCount: context.count)
+    else { throw .invalidLength("KDFLabel") }
+    var offset = 0
+    let emit = { (byte: UInt8) in
+      info[offset] = byte
       offset += 1
-    case 2:
-      buffer[offset] = 0x40 | UInt8(truncatingIfNeeded: value >> 8)
-      buffer[offset + 1] = UInt8(truncatingIfNeeded: value)
-      offset += 2
-    default:
-      buffer[offset] = 0x80 | UInt8(truncatingIfNeeded: value >> 24)
-      buffer[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
-      buffer[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)
-      buffer[offset + 3] = UInt8(truncatingIfNeeded: value)
-      offset += 4
+    }
+    emit(UInt8(truncatingIfNeeded: length16 >> 8))
+    emit(UInt8(truncatingIfNeeded: length16))
+    for field in [label, context] {
+      Varint.encode(field.count, emit)
+      guard field.count > 0 else { continue }
+      UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + field.count)])
+        .copyMemory(from: field)
+      offset += field.count
     }
   }
 }
