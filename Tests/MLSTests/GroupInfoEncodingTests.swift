@@ -5,7 +5,7 @@ import Testing
 @testable import MLS
 
 /// The GroupInfo's `ratchet_tree` extension (RFC 9420 §12.4.3.3) is encoded in parts on all
-/// cores (`GroupState.encodedRatchetTree`): the bytes must be those of the tree's own
+/// cores (`GroupState.ratchetTreeParts`): the bytes must be those of the tree's own
 /// sequential encoding, whatever the part size.
 @Suite("GroupInfo ratchet tree encoding (RFC 9420 §12.4.3.3)")
 struct GroupInfoEncodingTests {
@@ -21,8 +21,10 @@ struct GroupInfoEncodingTests {
     try creator.mergePendingCommit()
     let sequential = try creator.tree.tlsSerialized()
     #expect(sequential.count > 1_000)
-    let parts = try GroupState.encodedRatchetTree(creator.tree.nodes, partSize: partSize)
-    #expect(parts == sequential)
+    let parts = try GroupState.ratchetTreeParts(creator.tree.nodes, partSize: partSize)
+    var joined = TLSWriter()
+    try joined.writeOpaque(Array(parts.joined()))
+    #expect(joined.bytes == sequential)
     let info = try creator.groupInfo()
     let ratchetTree = info.extensions.first { $0.extensionType == .ratchetTree }
     #expect(ratchetTree?.extensionData == sequential)

@@ -164,14 +164,14 @@ extension GroupState {
       + suite.aead.tagLength
     let scheme = suite.signatureScheme
     let signingKey = signaturePrivateKey
-    let tasks = Parallel.map(count: 2, chunkSize: 1) { (task: Int) -> WelcomePipelineTask in
-      if task == 0 {
-        return .signature(
-          Result { () throws(CryptoError) -> [UInt8] in
-            try Signature.sign(scheme, privateKey: signingKey, message: signContent)
-          })
-      }
-      return .encryption(
+    let (signed, encrypting) = Parallel.both(
+      inParallel: true,
+      { () -> Result<[UInt8], CryptoError> in
+        Result { () throws(CryptoError) -> [UInt8] in
+          try Signature.sign(scheme, privateKey: signingKey, message: signContent)
+        }
+      },
+      { () -> Result<WelcomeEncryption, CryptoError> in
         Result { () throws(CryptoError) -> WelcomeEncryption in
           let sealer = try AEADStreamingSealer(
             suite.aead, key: keyAndNonce.key, nonce: keyAndNonce.nonce)
@@ -185,19 +185,11 @@ extension GroupState {
           let tree = treeRange.map { Array(signContent[$0]) }
           return WelcomeEncryption(
             sealer: sealer, stream: stream, encrypted: encrypted, tree: tree)
-        })
-    }
-    var signature: [UInt8]?
-    var encryption: WelcomeEncryption?
-    for task in tasks {
-      switch task {
-      case .signature(let result): signature = try GroupError.wrap { try result.get() }
-      case .encryption(let result): encryption = try GroupError.wrap { try result.get() }
-      }
-    }
-    guard let signature, let encryption, signature.count == signatureLength else {
-      throw .malformed("GroupInfo signature")
-    }
+        }
+      })
+    let signature = try GroupError.wrap { try signed.get() }
+    var encryption = try GroupError.wrap { try encrypting.get() }
+    guard signature.count == signatureLength else { throw .malformed("GroupInfo signature") }
     var info = unsigned.info
     if let tree = encryption.tree { info.extensions[0].extensionData = tree }
     info.signature = signature
@@ -275,28 +267,12 @@ extension GroupState {
   }
 }
 
-/// One of the two concurrent halves of `encryptedGroupInfo`.
-private enum WelcomePipelineTask: Sendable {
-  case signature(Result<[UInt8], CryptoError>)
-  case encryption(Result<WelcomeEncryption, CryptoError>)
-}
-
 /// The GroupInfoTBS encrypted and hashed so far, with the streams to finish once the
 /// signature is known. Handed from the worker to the caller, then used by the caller alone.
-private final class WelcomeEncryption: @unchecked Sendable {
+private struct WelcomeEncryption: Sendable {
   let sealer: AEADStreamingSealer
   let stream: CipherSuiteProvider.EncryptContextStream
   var encrypted: [UInt8]
   /// The `ratchet_tree` extension's data, copied out of the GroupInfoTBS.
   let tree: [UInt8]?
-
-  init(
-    sealer: AEADStreamingSealer, stream: CipherSuiteProvider.EncryptContextStream,
-    encrypted: [UInt8], tree: [UInt8]?
-  ) {
-    self.sealer = sealer
-    self.stream = stream
-    self.encrypted = encrypted
-    self.tree = tree
-  }
 }

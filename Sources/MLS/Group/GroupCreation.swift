@@ -162,24 +162,11 @@ extension GroupState {
   /// encoded on the calling thread (dispatching costs more than it saves).
   static let treeEncodingPartSize = 1_024
 
-  /// `optional<Node> ratchet_tree<V>` without trailing blank nodes (§12.4.3.3), straight from
-  /// the tree's storage. Encoding the nodes dominates a large group's GroupInfo (every leaf's
-  /// arrays are copied out of the tree and written; ~40% of adding a member to 10,000): the
-  /// node range is cut into parts encoded on all cores, then joined behind the length prefix.
-  /// The bytes are those of the sequential encoding.
-  static func encodedRatchetTree(
-    _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
-  ) throws(GroupError) -> [UInt8] {
-    let parts = try ratchetTreeParts(nodes, partSize: partSize)
-    let length = parts.reduce(0) { $0 + $1.count }
-    var writer = TLSWriter(reservingCapacity: Varint.encodedLength(length) + length)
-    try Self.encoding("ratchet_tree") { try writer.writeVarint(length) }
-    for part in parts { writer.writeRaw(part) }
-    return writer.bytes
-  }
-
-  /// The content of `ratchet_tree<V>` (without its length prefix) in consecutive parts, each
-  /// encoded on whichever core is free. See `encodedRatchetTree`.
+  /// The content of `optional<Node> ratchet_tree<V>` without trailing blank nodes
+  /// (§12.4.3.3), without its length prefix, straight from the tree's storage. Encoding the
+  /// nodes dominates a large group's GroupInfo (every leaf's arrays are copied out of the tree
+  /// and written; ~40% of adding a member to 10,000): the node range is cut into consecutive
+  /// parts, each encoded on whichever core is free; joined, they are the sequential encoding.
   static func ratchetTreeParts(
     _ nodes: TreeNodes, partSize: Int = treeEncodingPartSize
   ) throws(GroupError) -> [[UInt8]] {
