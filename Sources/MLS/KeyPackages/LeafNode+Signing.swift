@@ -12,8 +12,10 @@ extension LeafNode {
 
   /// The encoded `LeafNodeTBS`. Update and commit sources need `groupID` and `leafIndex`.
   func encodedTBS(groupID: [UInt8]?, leafIndex: LeafIndex?) throws(CryptoError) -> [UInt8] {
+    var writer = TLSWriter(reservingCapacity: 512)
     do {
-      return try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
+      try encodeTBS(groupID: groupID, leafIndex: leafIndex, to: &writer)
+      return writer.bytes
     } catch {
       throw .invalidLength("LeafNodeTBS (update and commit leaves need group_id and leaf_index)")
     }

@@ -157,6 +157,22 @@ public struct LeafNode: Hashable, Sendable, TLSCodable {
     try writer.writeOpaque(signature)
   }
 
+  /// Writes this leaf's `LeafNodeTBS` (§7.2) without building the value, which would copy the
+  /// leaf and retain every array it owns (once per leaf of a joined tree, on every core).
+  /// Throws `MessageError.missingLeafNodeContext` for an update or commit source without
+  /// `groupID` and `leafIndex`.
+  func encodeTBS(groupID: [UInt8]?, leafIndex: LeafIndex?, to writer: inout TLSWriter) throws {
+    try encodeSignedFields(to: &writer)
+    switch source {
+    case .keyPackage:
+      break
+    case .update, .commit:
+      guard let groupID, let leafIndex else { throw MessageError.missingLeafNodeContext }
+      try writer.writeOpaque(groupID)
+      try writer.write(leafIndex)
+    }
+  }
+
   public init(from reader: inout TLSReader) throws {
     encryptionKey = try reader.readOpaque()
     signatureKey = try reader.readOpaque()
@@ -193,14 +209,6 @@ public struct LeafNodeTBS: Hashable, Sendable, TLSEncodable {
   /// Throws `MessageError.missingLeafNodeContext` for an update or commit source without
   /// `groupID` and `leafIndex`.
   public func encode(to writer: inout TLSWriter) throws {
-    try leafNode.encodeSignedFields(to: &writer)
-    switch leafNode.source {
-    case .keyPackage:
-      break
-    case .update, .commit:
-      guard let groupID, let leafIndex else { throw MessageError.missingLeafNodeContext }
-      try writer.writeOpaque(groupID)
-      try writer.write(leafIndex)
-    }
+    try leafNode.encodeTBS(groupID: groupID, leafIndex: leafIndex, to: &writer)
   }
 }

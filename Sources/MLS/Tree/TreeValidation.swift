@@ -144,28 +144,23 @@ extension LeafNode {
   /// Checks the signature over LeafNodeTBS with the leaf's own signature key. RFC 9420 §7.2.
   ///
   /// `groupID` and `leafIndex` are the context update and commit leaves are signed with.
-  ///
-  /// LeafNodeTBS is written straight from the leaf's fields (the bytes `LeafNodeTBS.encode`
-  /// writes): building the `LeafNodeTBS` value copies the leaf, retaining every array it owns,
-  /// once per leaf of a joined tree and on every core at once.
   public func verifySignature(
     groupID: [UInt8], leafIndex: LeafIndex, provider: CipherSuiteProvider
   ) throws(CryptoError) {
+    let content = try tbsBytes(groupID: groupID, leafIndex: leafIndex)
+    try provider.verifyWithLabel(
+      publicKey: signatureKey, label: Self.signatureLabel, content: content, signature: signature)
+  }
+
+  /// The encoded LeafNodeTBS of a leaf in a tree (`encodeTBS`).
+  private func tbsBytes(groupID: [UInt8], leafIndex: LeafIndex) throws(CryptoError) -> [UInt8] {
     var writer = TLSWriter(reservingCapacity: 512)
     do {
-      try encodeSignedFields(to: &writer)
-      switch source {
-      case .keyPackage: break
-      case .update, .commit:
-        try writer.writeOpaque(groupID)
-        try writer.write(leafIndex)
-      }
+      try encodeTBS(groupID: groupID, leafIndex: leafIndex, to: &writer)
     } catch {
       throw .invalidLength("LeafNodeTBS")
     }
-    let content = writer.bytes
-    try provider.verifyWithLabel(
-      publicKey: signatureKey, label: Self.signatureLabel, content: content, signature: signature)
+    return writer.bytes
   }
 
   /// Signs the leaf: sets `signature` over LeafNodeTBS. RFC 9420 §7.2.
@@ -173,12 +168,7 @@ extension LeafNode {
     privateKey: SecretBytes, groupID: [UInt8], leafIndex: LeafIndex,
     provider: CipherSuiteProvider
   ) throws(CryptoError) {
-    let content: [UInt8]
-    do {
-      content = try toBeSigned(groupID: groupID, leafIndex: leafIndex).tlsSerialized()
-    } catch {
-      throw .invalidLength("LeafNodeTBS")
-    }
+    let content = try tbsBytes(groupID: groupID, leafIndex: leafIndex)
     signature = try provider.signWithLabel(
       privateKey: privateKey, label: Self.signatureLabel, content: content)
   }
