@@ -1,7 +1,5 @@
-import Dispatch
 import MLSCodec
 import MLSCrypto
-import Synchronization
 
 /// Why a received ratchet tree was rejected. RFC 9420 §7.9.2, §12.4.3.1.
 ///
@@ -182,24 +180,27 @@ extension PublicRatchetTree {
   public func verifyLeafSignatures(
     groupID: [UInt8], provider: CipherSuiteProvider
   ) throws(TreeValidationError) {
-    let leaves = occupiedLeaves.compactMap { index in leafNode(at: index).map { (index, $0) } }
-    let chunkSize = 64
-    let chunkCount = (leaves.count + chunkSize - 1) / chunkSize
-    let firstFailure = Mutex<LeafIndex?>(nil)
-    DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-      let end = min(leaves.count, (chunk + 1) * chunkSize)
-      for (index, leaf) in leaves[(chunk * chunkSize)..<end] {
-        do {
-          try leaf.verifySignature(groupID: groupID, leafIndex: index, provider: provider)
-        } catch {
-          firstFailure.withLock { current in
-            if current.map({ index < $0 }) ?? true { current = index }
-          }
-          return
-        }
-      }
+    let leaves = occupiedLeaves
+    let tree = self
+    let failure = Parallel.firstFailure(count: leaves.count, chunkSize: Self.signatureChunkSize) {
+      (position: Int) -> TreeValidationError? in
+      tree.leafSignatureFailure(leaves[position], groupID: groupID, provider: provider)
     }
-    if let failed = firstFailure.withLock({ $0 }) { throw .leafSignatureInvalid(failed) }
+    if let (_, error) = failure { throw error }
+  }
+
+  /// `.leafSignatureInvalid(leaf)` when the leaf at `leaf` is not validly signed; nil when it
+  /// is, or is blank.
+  func leafSignatureFailure(
+    _ leaf: LeafIndex, groupID: [UInt8], provider: CipherSuiteProvider
+  ) -> TreeValidationError? {
+    guard let node = leafNode(at: leaf) else { return nil }
+    do {
+      try node.verifySignature(groupID: groupID, leafIndex: leaf, provider: provider)
+      return nil
+    } catch {
+      return .leafSignatureInvalid(leaf)
+    }
   }
 
   /// The integrity checks a joiner runs on a received tree. RFC 9420 §12.4.3.1.
@@ -245,14 +246,7 @@ extension PublicRatchetTree {
       },
       settledBy: { $0.1 != nil || $0.2 != nil },
       { (position: Int) -> TreeValidationError? in
-        let index = leaves[position]
-        guard let leaf = snapshot.leafNode(at: index) else { return nil }
-        do {
-          try leaf.verifySignature(groupID: groupID, leafIndex: index, provider: provider)
-          return nil
-        } catch {
-          return .leafSignatureInvalid(index)
-        }
+        snapshot.leafSignatureFailure(leaves[position], groupID: groupID, provider: provider)
       })
     // The hashes computed on the snapshot stay valid for this tree: its nodes are the same.
     hashCache = checked.serial.0.hashCache
