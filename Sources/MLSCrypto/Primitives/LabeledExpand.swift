@@ -162,18 +162,20 @@ extension HKDF {
       info.count == kdfLabelCount(labelCount: label.count, contextCount: context.count)
     else { throw .invalidLength("KDFLabel") }
     var offset = 0
-    let emit = { (byte: UInt8) in
+    func emit(_ byte: UInt8) {
       info[offset] = byte
       offset += 1
     }
-    emit(UInt8(truncatingIfNeeded: length16 >> 8))
-    emit(UInt8(truncatingIfNeeded: length16))
-    for field in [label, context] {
+    func writeOpaque(_ field: UnsafeRawBufferPointer) {
       Varint.encode(field.count, emit)
-      guard field.count > 0 else { continue }
+      guard field.count > 0 else { return }
       UnsafeMutableRawBufferPointer(rebasing: info[offset..<(offset + field.count)])
         .copyMemory(from: field)
       offset += field.count
     }
+    emit(UInt8(truncatingIfNeeded: length16 >> 8))
+    emit(UInt8(truncatingIfNeeded: length16))
+    writeOpaque(label)
+    writeOpaque(context)
   }
 }
